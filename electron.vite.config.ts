@@ -1,0 +1,33 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+const shared = { '@shared': resolve('src/shared') }
+
+export default defineConfig({
+  main: {
+    resolve: { alias: shared },
+    build: {
+      rolldownOptions: {
+        // Two entries over the same services: the Electron adapter and the headless host.
+        input: {
+          index: resolve('src/main/index.ts'),
+          headless: resolve('src/main/headless.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    resolve: { alias: shared },
+    build: {
+      rolldownOptions: {
+        // A sandboxed preload must be one CommonJS file that requires nothing but `electron`.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    resolve: { alias: { ...shared, '@renderer': resolve('src/renderer/src') } },
+    plugins: [vue()]
+  }
+})

@@ -1,0 +1,64 @@
+import type { VoiceJournalApi } from '../../shared/api'
+import { ApiError, IMPORT_CHUNK_BYTES } from '../../shared/api'
+import type { AudioImporter } from '../journal/audio-import'
+import type { Journal } from '../journal/journal'
+
+export interface HandlerContext {
+  /** The journal the window shows and imports go to. */
+  activeJournal(): Journal
+  importer: AudioImporter
+}
+
+/**
+ * The contract's implementation. Arguments come from the renderer (or, headless, from anything
+ * holding the token) and are checked here, once, for both transports.
+ */
+export function createApiHandlers(context: HandlerContext): VoiceJournalApi {
+  const journal = (): Journal => context.activeJournal()
+  return {
+    getJournal: async () => journal().info(),
+    getStatus: async () => journal().status(),
+    listEntries: async (args) => journal().listEntries(optionalVersion(args?.version)),
+    getHistory: async (args) =>
+      journal().history({ limit: optionalInteger(args?.limit, 'limit', 1, 1000) ?? 200, before: optionalVersion(args?.before) }),
+    beginImport: async (args) => ({
+      importId: await context.importer.begin(requireString(args?.fileName, 'fileName', 500), requireInteger(args?.size, 'size'))
+    }),
+    appendImport: async (args) => {
+      if (!(args?.chunk instanceof Uint8Array)) throw new ApiError('bad-request', 'chunk must be bytes')
+      if (args.chunk.byteLength > IMPORT_CHUNK_BYTES) throw new ApiError('too-large', `A chunk holds at most ${IMPORT_CHUNK_BYTES} bytes`)
+      return { received: await context.importer.append(requireString(args.importId, 'importId', 100), args.chunk) }
+    },
+    finishImport: async (args) => {
+      const title = args?.title === undefined ? undefined : requireString(args.title, 'title', 200, true)
+      return context.importer.finish(requireString(args?.importId, 'importId', 100), journal(), title)
+    },
+    cancelImport: async (args) => context.importer.cancel(requireString(args?.importId, 'importId', 100)),
+    deleteEntry: async (args) => journal().deleteEntry(requireString(args?.path, 'path', 300)),
+    renameEntry: async (args) =>
+      journal().renameEntry(requireString(args?.path, 'path', 300), requireString(args?.title, 'title', 200, true))
+  }
+}
+
+function requireString(value: unknown, name: string, maxLength: number, allowEmpty = false): string {
+  if (typeof value !== 'string' || (!allowEmpty && value.length === 0) || value.length > maxLength) {
+    throw new ApiError('bad-request', `${name} must be a${allowEmpty ? '' : ' non-empty'} string of at most ${maxLength} characters`)
+  }
+  return value
+}
+
+function requireInteger(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new ApiError('bad-request', `${name} must be a whole number`)
+  return value
+}
+
+function optionalInteger(value: unknown, name: string, min: number, max: number): number | undefined {
+  if (value === undefined || value === null) return undefined
+  const number = requireInteger(value, name)
+  if (number < min || number > max) throw new ApiError('bad-request', `${name} must be from ${min} to ${max}`)
+  return number
+}
+
+function optionalVersion(value: unknown): number | undefined {
+  return optionalInteger(value, 'version', 1, Number.MAX_SAFE_INTEGER)
+}

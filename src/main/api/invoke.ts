@@ -1,0 +1,41 @@
+import { API_METHODS, ApiError, type ApiErrorCode, type ApiMethod, type VoiceJournalApi } from '../../shared/api'
+import type { ApiEnvelope } from '../../shared/bridge'
+import { ImportError } from '../journal/audio-import'
+import { NotAudioError } from '../journal/audio-probe'
+import { JournalError } from '../journal/journal'
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name)
+}
+
+/** Calls one handler and wraps the outcome, so neither transport ever leaks a stack trace. */
+export async function invokeApi(api: VoiceJournalApi, method: ApiMethod, args: unknown): Promise<ApiEnvelope<unknown>> {
+  try {
+    const handler = api[method] as (args: unknown) => Promise<unknown>
+    return { ok: true, result: (await handler(args ?? {})) ?? null }
+  } catch (error) {
+    const { code, message } = describeError(error)
+    if (code === 'internal') console.error(`[api] ${method} failed:`, error)
+    return { ok: false, error: { code, message } }
+  }
+}
+
+function describeError(error: unknown): { code: ApiErrorCode; message: string } {
+  if (error instanceof ApiError) return { code: error.code, message: error.message }
+  if (error instanceof NotAudioError) return { code: 'not-audio', message: error.message }
+  if (error instanceof ImportError) return { code: error.code, message: error.message }
+  if (error instanceof JournalError) {
+    return { code: error.code === 'bad-version' ? 'bad-request' : error.code, message: error.message }
+  }
+  return { code: 'internal', message: 'Something went wrong in the app; details are in its log.' }
+}
+
+/** HTTP status for an error code, for the headless transport. */
+export const HTTP_STATUS: Record<ApiErrorCode, number> = {
+  'bad-request': 400,
+  'not-found': 404,
+  'not-audio': 415,
+  'too-large': 413,
+  'read-only': 403,
+  internal: 500
+}

@@ -1,0 +1,21 @@
+import type { Protocol } from 'electron'
+import { AUDIO_SCHEME } from '../../shared/bridge'
+import type { AppServices } from '../app/app-services'
+import { respondWithAudio } from '../http/audio-response'
+
+/** Privileges for the audio scheme; must be registered before `app` is ready. */
+export const AUDIO_SCHEME_PRIVILEGES = {
+  scheme: AUDIO_SCHEME,
+  // stream: true lets <audio> play while bytes arrive; Range is answered by respondWithAudio
+  // itself, because net.fetch passthrough has broken seeking in several Electron releases.
+  privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true }
+}
+
+/** `journal-audio://journal/recordings/…?version=N` → the same range handler the headless host uses. */
+export function handleAudioProtocol(protocol: Protocol, services: AppServices): void {
+  protocol.handle(AUDIO_SCHEME, (request) => {
+    const url = new URL(request.url)
+    if (url.hostname !== 'journal') return new Response('Not found', { status: 404 })
+    return respondWithAudio(request, services.activeJournal, decodeURIComponent(url.pathname))
+  })
+}

@@ -1,0 +1,59 @@
+/**
+ * The headless host: every service of the app without Electron, the window served on
+ * 127.0.0.1 with a per-launch token, the webhooks on their own public listener. Prints one JSON
+ * line (key, webhookUrl, uiUrl, …) once everything is up; SIGTERM or SIGINT shut it down cleanly.
+ */
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { AppServices } from './app/app-services'
+import { describeStartupError } from './app/startup-error'
+import { UiServer } from './http/ui-server'
+import { WebhookServer } from './http/webhook-server'
+import { HEADLESS_USAGE, parseHeadlessOptions, type HeadlessOptions } from './headless-options'
+
+const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url))
+
+async function main(): Promise<void> {
+  let options: HeadlessOptions
+  try {
+    options = parseHeadlessOptions(process.argv.slice(2))
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HEADLESS_USAGE}`)
+    process.exit(2)
+  }
+
+  const services = await AppServices.boot(options)
+  const webhooks = new WebhookServer()
+  const ui = new UiServer(services, randomBytes(32).toString('base64url'), RENDERER_DIR)
+  let stopping = false
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    console.error(`[headless] ${signal}: shutting down`)
+    await ui.close()
+    await webhooks.close()
+    await services.shutdown()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+
+  const webhookPort = await webhooks.listen(options.webhookPort, options.webhookHost)
+  const uiUrl = await ui.listen(options.uiPort)
+  const journal = services.activeJournal.info()
+  const localHost = options.webhookHost === '0.0.0.0' ? '127.0.0.1' : options.webhookHost
+  console.log(
+    JSON.stringify({
+      key: journal.key,
+      link: journal.link,
+      webhookUrl: `http://${localHost}:${webhookPort}/webhooks`,
+      uiUrl,
+      dataDir: options.dataDir
+    })
+  )
+}
+
+main().catch((error: unknown) => {
+  console.error(describeStartupError(error))
+  process.exit(1)
+})

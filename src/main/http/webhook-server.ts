@@ -1,0 +1,41 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { getRequestListener } from '@hono/node-server'
+import { Hono } from 'hono'
+
+/**
+ * The internet-facing listener Vonage calls (`/webhooks/*`). It is a separate server from the
+ * window's so nothing of the UI API is reachable from outside. The phone-intake routes are added
+ * to `app` by the intake service.
+ */
+export class WebhookServer {
+  readonly app = new Hono()
+  private readonly server: Server
+
+  constructor() {
+    this.app.get('/healthz', (c) => c.text('ok'))
+    this.app.notFound((c) => c.text('Not found', 404))
+    this.app.onError((error, c) => {
+      console.error('[webhooks] request failed:', error)
+      return c.text('Internal error', 500)
+    })
+    this.server = createServer(getRequestListener(this.app.fetch))
+  }
+
+  get httpServer(): Server {
+    return this.server
+  }
+
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject)
+      this.server.listen(port, host, () => resolve())
+    })
+    return (this.server.address() as AddressInfo).port
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+}

@@ -1,0 +1,59 @@
+import { join } from 'node:path'
+import Corestore from 'corestore'
+import Hyperdrive from 'hyperdrive'
+import { decode as decodeKey } from 'hypercore-id-encoding'
+import { ChangeClock } from './change-clock'
+import { Journal } from './journal'
+
+/**
+ * The Corestore under the data directory and every journal opened from it, one instance per key.
+ * Own journals live in a named namespace, so the same name reopens the same key after a restart.
+ */
+export class JournalStore {
+  private readonly journals = new Map<string, Journal>()
+
+  private constructor(
+    private readonly store: Corestore,
+    private readonly clock: ChangeClock
+  ) {}
+
+  static async open(dataDir: string): Promise<JournalStore> {
+    const store = new Corestore(join(dataDir, 'corestore'))
+    await store.ready()
+    return new JournalStore(store, await ChangeClock.load(join(dataDir, 'change-times.json')))
+  }
+
+  get corestore(): Corestore {
+    return this.store
+  }
+
+  /** The user's own journal called `name`, created on first use. */
+  async openOwn(name = 'default'): Promise<Journal> {
+    return this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`)))
+  }
+
+  /** Someone else's journal by key (z-base-32, hex or raw bytes); read-only unless it is ours. */
+  async openRemote(key: string | Buffer): Promise<Journal> {
+    const keyBytes = decodeKey(key)
+    return this.track(new Hyperdrive(this.store.session(), keyBytes))
+  }
+
+  async close(): Promise<void> {
+    // Drives first (each closes its own session), then the store they share.
+    await Promise.all([...this.journals.values()].map((journal) => journal.close()))
+    this.journals.clear()
+    await this.store.close()
+  }
+
+  private async track(drive: Hyperdrive): Promise<Journal> {
+    await drive.ready()
+    const existing = this.journals.get(drive.id)
+    if (existing) {
+      await drive.close()
+      return existing
+    }
+    const journal = new Journal(drive, this.clock)
+    this.journals.set(journal.id, journal)
+    return journal
+  }
+}

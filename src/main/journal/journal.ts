@@ -1,0 +1,284 @@
+import { EventEmitter } from 'node:events'
+import { createReadStream } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
+import type Hyperdrive from 'hyperdrive'
+import type { DriveEntry } from 'hyperdrive'
+import SubEncoder from 'sub-encoder'
+import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalInfo, JournalStatus } from '../../shared/dto'
+import { journalLink } from '../../shared/journal-key'
+import { probeAudio } from './audio-probe'
+import type { ByteRange } from './byte-range'
+import type { ChangeClock } from './change-clock'
+import { entryPath, formatOfPath, isEntryPath } from './entry-path'
+import { SerialQueue } from './serial-queue'
+
+/** Hyperdrive keeps its files under this Hyperbee sub; history must decode keys the same way. */
+const FILES_KEY_ENCODING = new SubEncoder('files', 'utf-8')
+/** Blocks of at least 64 KiB replicate ~4× faster than small ones and keep seeks cheap. */
+export const WRITE_BLOCK_BYTES = 64 * 1024
+const RECORDINGS = '/recordings'
+
+export interface AddAudioOptions {
+  source: EntrySource
+  /** Becomes the file name; a repeated id returns the existing entry instead of adding twice. */
+  id?: string
+  madeAt?: Date
+  title?: string
+}
+
+/** An entry's audio, opened for reading at one version. Close it when the response is done. */
+export interface AudioHandle {
+  path: string
+  size: number
+  format: AudioFormat
+  read(range?: ByteRange): Readable
+  close(): Promise<void>
+}
+
+export class JournalError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'read-only' | 'bad-version',
+    message: string
+  ) {
+    super(message)
+    this.name = 'JournalError'
+  }
+}
+
+interface JournalEvents {
+  /** The version moved (a local write or replicated data). */
+  change: []
+  /** A peer connected to or left this journal. */
+  peers: []
+}
+
+/**
+ * One journal: a Hyperdrive of audio entries under /recordings with their metadata.
+ * The same class serves the user's own (writable) journal and journals read from peers.
+ */
+export class Journal extends EventEmitter<JournalEvents> {
+  private readonly writes = new SerialQueue()
+  private listCache: { version: number; entries: EntryDto[] } | null = null
+
+  constructor(
+    readonly drive: Hyperdrive,
+    private readonly clock: ChangeClock
+  ) {
+    super()
+    const onChange = (): void => {
+      this.clock.touch(this.id)
+      this.emit('change')
+    }
+    const onPeers = (): void => {
+      this.emit('peers')
+    }
+    drive.core.on('append', onChange)
+    drive.core.on('truncate', onChange)
+    drive.core.on('peer-add', onPeers)
+    drive.core.on('peer-remove', onPeers)
+  }
+
+  get id(): string {
+    return this.drive.id
+  }
+
+  get writable(): boolean {
+    return this.drive.writable
+  }
+
+  info(): JournalInfo {
+    return { key: this.id, link: journalLink(this.id), writable: this.writable }
+  }
+
+  async status(): Promise<JournalStatus> {
+    const entries = await this.listEntries()
+    return {
+      peers: this.drive.core.peers.length,
+      version: this.drive.version,
+      updatedAt: this.clock.lastChange(this.id),
+      size: entries.reduce((sum, entry) => sum + entry.size, 0),
+      entries: entries.length
+    }
+  }
+
+  /** Entries newest first, at the current version or at an older one (read-only). */
+  async listEntries(version?: number): Promise<EntryDto[]> {
+    if (version !== undefined) return this.atVersion(version, (snapshot) => this.readEntries(snapshot))
+    const current = this.drive.version
+    // Own journals hold every block, so a version's list never changes; remote ones fill in.
+    if (this.writable && this.listCache?.version === current) return this.listCache.entries
+    const entries = await this.readEntries(this.drive)
+    this.listCache = { version: current, entries }
+    return entries
+  }
+
+  async getEntry(path: string, version?: number): Promise<EntryDto | null> {
+    if (!isEntryPath(path)) return null
+    const read = async (drive: Hyperdrive): Promise<EntryDto | null> => {
+      const entry = await drive.entry(path)
+      return entry ? this.toDto(entry) : null
+    }
+    return version === undefined ? read(this.drive) : this.atVersion(version, read)
+  }
+
+  /**
+   * Adds an audio file. Format and duration come from the audio itself; a file that is not
+   * audio throws NotAudioError before anything is written.
+   */
+  async addAudioFile(filePath: string, options: AddAudioOptions): Promise<EntryDto> {
+    this.requireWritable()
+    const probe = await probeAudio(filePath)
+    const madeAt = options.madeAt ?? new Date()
+    const path = entryPath(madeAt, options.id ?? randomUUID(), probe.format)
+    const metadata: EntryMetadata = {
+      mtime: madeAt.getTime(),
+      durationMs: probe.durationMs,
+      format: probe.format,
+      source: options.source,
+      ...(options.title ? { title: options.title } : {})
+    }
+    return this.writes.run(async () => {
+      const existing = await this.drive.entry(path)
+      if (existing) return this.toDto(existing)
+      await pipeline(
+        createReadStream(filePath, { highWaterMark: WRITE_BLOCK_BYTES }),
+        this.drive.createWriteStream(path, { metadata })
+      )
+      const written = await this.drive.entry(path)
+      if (!written) throw new Error(`Entry ${path} vanished after writing`)
+      return this.toDto(written)
+    })
+  }
+
+  async deleteEntry(path: string): Promise<void> {
+    this.requireWritable()
+    await this.writes.run(async () => {
+      if (!isEntryPath(path) || !(await this.drive.entry(path))) throw new JournalError('not-found', `No entry at ${path}`)
+      // Only the file record goes: its blocks stay, so older versions can still play it.
+      await this.drive.del(path)
+    })
+  }
+
+  /** Sets the title (empty clears it) by rewriting the entry's record; the audio blocks are reused. */
+  async renameEntry(path: string, title: string): Promise<EntryDto> {
+    this.requireWritable()
+    return this.writes.run(async () => {
+      const entry = isEntryPath(path) ? await this.drive.entry(path) : null
+      if (!entry) throw new JournalError('not-found', `No entry at ${path}`)
+      const { title: _previous, ...rest } = readMetadata(entry)
+      const metadata: EntryMetadata = title.trim() ? { ...rest, title: title.trim() } : rest
+      await this.drive.putEntry(path, { ...entry.value, metadata })
+      return this.toDto({ ...entry, value: { ...entry.value, metadata } })
+    })
+  }
+
+  /** Changes newest first. Each item's version is the journal right after that change. */
+  async history({ limit = 200, before }: { limit?: number; before?: number } = {}): Promise<HistoryPage> {
+    const options: Record<string, unknown> = { reverse: true, limit, keyEncoding: FILES_KEY_ENCODING }
+    // A change at Hyperbee seq s produces version s + 1.
+    if (before !== undefined) options.lt = before - 1
+    const items: HistoryPage['items'] = []
+    for await (const node of this.drive.db.createHistoryStream(options)) {
+      const metadata = node.value?.metadata as Partial<EntryMetadata> | undefined
+      items.push({
+        version: node.seq + 1,
+        type: node.type,
+        path: node.key,
+        ...(metadata?.title ? { title: metadata.title } : {})
+      })
+    }
+    const last = items.at(-1)
+    return { items, nextBefore: items.length === limit && last && last.version > 2 ? last.version : null }
+  }
+
+  /** Opens an entry's audio for range reads, at the current version or an older one. */
+  async openAudio(path: string, version?: number): Promise<AudioHandle> {
+    if (!isEntryPath(path)) throw new JournalError('not-found', `No entry at ${path}`)
+    const drive = version === undefined ? this.drive : this.checkout(version)
+    const close = async (): Promise<void> => {
+      if (drive !== this.drive) await drive.close()
+    }
+    const entry = await drive.entry(path)
+    const size = entry?.value.blob?.byteLength
+    if (!entry || size === undefined) {
+      await close()
+      throw new JournalError('not-found', `No entry at ${path}${version === undefined ? '' : ` in version ${version}`}`)
+    }
+    return {
+      path,
+      size,
+      format: formatOfPath(path),
+      // Ranges must already be clamped (resolveRange): Hyperdrive does not bound-check them.
+      read: (range) => drive.createReadStream(path, range ? { start: range.start, end: range.end } : {}),
+      close
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.clock.flush()
+    await this.drive.close()
+  }
+
+  private checkout(version: number): Hyperdrive {
+    if (!Number.isInteger(version) || version < 1 || version > this.drive.version) {
+      throw new JournalError('bad-version', `Version must be a whole number from 1 to ${this.drive.version}`)
+    }
+    return this.drive.checkout(version)
+  }
+
+  private async atVersion<T>(version: number, read: (drive: Hyperdrive) => Promise<T>): Promise<T> {
+    const snapshot = this.checkout(version)
+    try {
+      return await read(snapshot)
+    } finally {
+      await snapshot.close()
+    }
+  }
+
+  private async readEntries(drive: Hyperdrive): Promise<EntryDto[]> {
+    const entries: EntryDto[] = []
+    for await (const entry of drive.list(RECORDINGS, { recursive: true })) {
+      if (isEntryPath(entry.key) && entry.value.blob) entries.push(await this.toDto(entry))
+    }
+    return entries.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? 1 : -1))
+  }
+
+  private async toDto(entry: DriveEntry): Promise<EntryDto> {
+    const blob = entry.value.blob
+    const blocksTotal = blob?.blockLength ?? 0
+    return {
+      path: entry.key,
+      ...readMetadata(entry),
+      size: blob?.byteLength ?? 0,
+      blocksTotal,
+      blocksDownloaded: this.writable || !blob ? blocksTotal : await this.countLocalBlocks(blob.blockOffset, blocksTotal)
+    }
+  }
+
+  private async countLocalBlocks(offset: number, length: number): Promise<number> {
+    const blobs = this.drive.blobs
+    if (!blobs) return 0
+    if (await blobs.core.has(offset, offset + length)) return length
+    let held = 0
+    for (let index = offset; index < offset + length; index++) if (await blobs.core.has(index)) held++
+    return held
+  }
+
+  private requireWritable(): void {
+    if (!this.writable) throw new JournalError('read-only', 'This journal belongs to someone else: it can be read, not changed.')
+  }
+}
+
+/** Metadata as written by any version of the app (or a peer's), with safe defaults. */
+function readMetadata(entry: DriveEntry): EntryMetadata {
+  const raw = (entry.value.metadata ?? {}) as Partial<EntryMetadata>
+  return {
+    mtime: typeof raw.mtime === 'number' ? raw.mtime : 0,
+    durationMs: typeof raw.durationMs === 'number' ? raw.durationMs : 0,
+    format: raw.format ?? formatOfPath(entry.key),
+    source: raw.source ?? 'import',
+    ...(typeof raw.title === 'string' && raw.title ? { title: raw.title } : {})
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Runs tasks one after another. Journal writes go through one queue: Hyperdrive appends each
+ * file's blocks to a single blob core, and two interleaved write streams must not share it.
+ */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve()
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task)
+    this.tail = result.catch(() => {})
+    return result
+  }
+}

@@ -1,0 +1,57 @@
+import HyperDHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import type Corestore from 'corestore'
+import type { PeerDiscovery } from 'hyperswarm'
+import type { Journal } from '../journal/journal'
+import { isLoopbackNetwork, type BootstrapNode } from './bootstrap'
+
+/**
+ * Joins journals' topics on Hyperswarm and replicates the whole Corestore over every connection,
+ * so any journal this app holds is served to, and fetched from, whoever asks for it.
+ */
+export class SwarmService {
+  private readonly swarm: Hyperswarm
+  private readonly topics = new Map<string, PeerDiscovery>()
+
+  constructor(
+    private readonly store: Corestore,
+    bootstrap?: BootstrapNode[]
+  ) {
+    const dht =
+      bootstrap && isLoopbackNetwork(bootstrap)
+        ? new HyperDHT({ bootstrap, host: '127.0.0.1', firewalled: false })
+        : new HyperDHT(bootstrap?.length ? { bootstrap } : {})
+    this.swarm = new Hyperswarm({ dht })
+    this.swarm.on('connection', (connection) => {
+      this.store.replicate(connection)
+    })
+  }
+
+  get connections(): number {
+    return this.swarm.connections.size
+  }
+
+  /**
+   * Announces and looks up the journal's topic (server and client, so whichever side comes
+   * online later is still found), and tells the drive peers are being looked for so its first
+   * `update({ wait: true })` waits for them instead of returning at once.
+   */
+  join(journal: Journal): void {
+    const topic = journal.drive.discoveryKey
+    const id = topic.toString('hex')
+    if (this.topics.has(id)) return
+    this.topics.set(id, this.swarm.join(topic, { server: true, client: true }))
+    const done = journal.drive.findingPeers()
+    this.swarm.flush().then(done, done)
+  }
+
+  async leave(journal: Journal): Promise<void> {
+    const id = journal.drive.discoveryKey.toString('hex')
+    if (!this.topics.delete(id)) return
+    await this.swarm.leave(journal.drive.discoveryKey)
+  }
+
+  async destroy(): Promise<void> {
+    await this.swarm.destroy()
+  }
+}

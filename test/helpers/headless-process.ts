@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { IMPORT_CHUNK_BYTES } from '../../src/shared/api'
+import type { EntryDto } from '../../src/shared/dto'
+
+export const HEADLESS_ENTRY = fileURLToPath(new URL('../../out/main/headless.js', import.meta.url))
+
+export interface HeadlessInfo {
+  key: string
+  link: string
+  webhookUrl: string
+  uiUrl: string
+  dataDir: string
+}
+
+export interface HeadlessApp {
+  info: HeadlessInfo
+  /** http://127.0.0.1:PORT */
+  origin: string
+  token: string
+  process: ChildProcess
+  stderr: () => string
+  call<T = unknown>(method: string, args?: unknown): Promise<T>
+  importFile(file: string): Promise<EntryDto>
+  stop(): Promise<number | null>
+}
+
+/** Starts the built headless host (`out/main/headless.js`) as a separate process, as users run it. */
+export async function startHeadless(dataDir: string, extraArgs: string[] = []): Promise<HeadlessApp> {
+  if (!existsSync(HEADLESS_ENTRY)) throw new Error('out/main/headless.js is missing: run `npm run build` first (npm test does).')
+  const child = spawn(process.execPath, [HEADLESS_ENTRY, '--data', dataDir, '--webhook-port', '0', '--webhook-host', '127.0.0.1', '--ui-port', '0', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const info = await new Promise<HeadlessInfo>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! })
+    lines.once('line', (line) => resolve(JSON.parse(line) as HeadlessInfo))
+    child.once('exit', (code) => reject(new Error(`headless exited with ${code} before printing its line:\n${stderr}`)))
+  })
+  const origin = new URL(info.uiUrl).origin
+  const token = new URL(info.uiUrl).hash.replace('#token=', '')
+  const call = async <T>(method: string, args: unknown = {}): Promise<T> => {
+    const response = await fetch(`${origin}/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(args)
+    })
+    const body = (await response.json()) as { result?: T; error?: { message: string } }
+    if (!response.ok) throw new Error(`${method}: ${response.status} ${body.error?.message}`)
+    return body.result as T
+  }
+  return {
+    info,
+    origin,
+    token,
+    process: child,
+    stderr: () => stderr,
+    call,
+    async importFile(file) {
+      const handle = await open(file)
+      const { size } = await handle.stat()
+      const { importId } = await call<{ importId: string }>('beginImport', { fileName: basename(file), size })
+      const buffer = Buffer.alloc(IMPORT_CHUNK_BYTES)
+      for (let offset = 0; offset < size; ) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset)
+        const response = await fetch(`${origin}/api/appendImport?importId=${importId}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
+          body: buffer.subarray(0, bytesRead)
+        })
+        if (!response.ok) throw new Error(`appendImport: ${response.status} ${await response.text()}`)
+        offset += bytesRead
+      }
+      await handle.close()
+      return call<EntryDto>('finishImport', { importId })
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode)
+        child.once('exit', (code) => resolve(code))
+        child.kill('SIGTERM')
+      })
+  }
+}

@@ -1,0 +1,136 @@
+// The Holepunch modules ship no type declarations. These cover only what Voice Journal calls,
+// so a wrong call is a compile error rather than a runtime surprise.
+
+declare module 'corestore' {
+  import type { Duplex } from 'node:stream'
+  export default class Corestore {
+    constructor(storage: string, opts?: Record<string, unknown>)
+    ready(): Promise<void>
+    namespace(name: string): Corestore
+    session(): Corestore
+    replicate(stream: Duplex | boolean): Duplex
+    close(): Promise<void>
+  }
+}
+
+declare module 'hyperdrive' {
+  import type Corestore from 'corestore'
+  import type { Readable, Writable } from 'node:stream'
+
+  export interface BlobPointer {
+    blockOffset: number
+    blockLength: number
+    byteOffset: number
+    byteLength: number
+  }
+  export interface DriveEntryValue {
+    executable: boolean
+    linkname: string | null
+    blob: BlobPointer | null
+    metadata: unknown
+  }
+  export interface DriveEntry {
+    seq: number
+    key: string
+    value: DriveEntryValue
+  }
+  export interface HypercoreLike {
+    key: Buffer
+    length: number
+    peers: unknown[]
+    has(start: number, end?: number): Promise<boolean>
+    download(range?: { start?: number; end?: number; blocks?: number[] }): { done(): Promise<void>; destroy(): void }
+    on(event: 'append' | 'truncate' | 'peer-add' | 'peer-remove', listener: (...args: unknown[]) => void): this
+    on(event: 'download', listener: (index: number, bytes: number) => void): this
+    off(event: string, listener: (...args: unknown[]) => void): this
+  }
+  export interface HistoryNode {
+    type: 'put' | 'del'
+    seq: number
+    key: string
+    value: DriveEntryValue | null
+  }
+  export interface HyperbeeLike {
+    version: number
+    createHistoryStream(opts?: Record<string, unknown>): AsyncIterable<HistoryNode>
+  }
+  export default class Hyperdrive {
+    constructor(store: Corestore, key?: Buffer | null, opts?: Record<string, unknown>)
+    readonly id: string
+    readonly key: Buffer
+    readonly discoveryKey: Buffer
+    readonly version: number
+    readonly writable: boolean
+    readonly core: HypercoreLike
+    readonly db: HyperbeeLike
+    readonly blobs: { core: HypercoreLike } | null
+    ready(): Promise<void>
+    close(): Promise<void>
+    update(opts?: { wait?: boolean }): Promise<boolean>
+    findingPeers(): () => void
+    checkout(version: number): Hyperdrive
+    getBlobs(): Promise<{ core: HypercoreLike }>
+    entry(path: string, opts?: Record<string, unknown>): Promise<DriveEntry | null>
+    get(path: string, opts?: Record<string, unknown>): Promise<Buffer | null>
+    put(path: string, data: Buffer | Uint8Array | string, opts?: { metadata?: unknown }): Promise<void>
+    putEntry(path: string, value: Partial<DriveEntryValue>): Promise<void>
+    del(path: string): Promise<void>
+    list(folder: string, opts?: { recursive?: boolean }): AsyncIterable<DriveEntry>
+    createReadStream(path: string, opts?: { start?: number; end?: number; length?: number }): Readable
+    createWriteStream(path: string, opts?: { metadata?: unknown }): Writable
+    download(folder?: string): { done(): Promise<void>; destroy(): void }
+  }
+}
+
+declare module 'hyperdht' {
+  export interface HyperDHTOptions {
+    bootstrap?: Array<string | { host: string; port: number }>
+    host?: string
+    firewalled?: boolean
+  }
+  export default class HyperDHT {
+    constructor(opts?: HyperDHTOptions)
+    ready(): Promise<void>
+    destroy(): Promise<void>
+  }
+}
+
+declare module 'hyperdht/testnet.js' {
+  import type HyperDHT from 'hyperdht'
+  export interface Testnet {
+    nodes: HyperDHT[]
+    bootstrap: Array<{ host: string; port: number }>
+    destroy(): Promise<void>
+  }
+  export default function createTestnet(size?: number, opts?: { host?: string; teardown?: unknown }): Promise<Testnet>
+}
+
+declare module 'hyperswarm' {
+  import type { EventEmitter } from 'node:events'
+  import type { Duplex } from 'node:stream'
+  import type HyperDHT from 'hyperdht'
+  export interface PeerDiscovery {
+    flushed(): Promise<void>
+    destroy(): Promise<void>
+  }
+  export default class Hyperswarm extends EventEmitter {
+    constructor(opts?: { dht?: HyperDHT })
+    readonly connections: Set<Duplex>
+    join(topic: Buffer, opts?: { server?: boolean; client?: boolean }): PeerDiscovery
+    leave(topic: Buffer): Promise<void>
+    flush(): Promise<void>
+    destroy(): Promise<void>
+  }
+}
+
+declare module 'sub-encoder' {
+  export default class SubEncoder {
+    constructor(prefix?: string, encoding?: string)
+  }
+}
+
+declare module 'hypercore-id-encoding' {
+  export function decode(id: string | Buffer): Buffer
+  export function encode(key: Buffer): string
+  export function normalize(id: string | Buffer): string
+}
