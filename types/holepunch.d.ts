@@ -91,7 +91,7 @@ declare module 'hyperdht' {
   export default class HyperDHT {
     constructor(opts?: HyperDHTOptions)
     ready(): Promise<void>
-    destroy(): Promise<void>
+    destroy(opts?: { force?: boolean }): Promise<void>
   }
 }
 
@@ -119,7 +119,8 @@ declare module 'hyperswarm' {
     join(topic: Buffer, opts?: { server?: boolean; client?: boolean }): PeerDiscovery
     leave(topic: Buffer): Promise<void>
     flush(): Promise<void>
-    destroy(): Promise<void>
+    clear(): Promise<void>
+    destroy(opts?: { force?: boolean }): Promise<void>
   }
 }
 

@@ -45,8 +45,12 @@ export type HistoryChange = 'put' | 'del'
 export interface HistoryItem {
   /** The version the change produced (open it to see the journal right after the change). */
   version: number
+  /** Hyperdrive's operation. */
   type: HistoryChange
+  /** What it meant: a new entry, a changed one (e.g. renamed), or a deletion. */
+  change: 'added' | 'changed' | 'deleted'
   path: string
+  /** The entry's title after the change, or before it for a deletion. */
   title?: string
 }
 export interface HistoryPage {

@@ -63,6 +63,7 @@ export async function startHeadless(dataDir: string, extraArgs: string[] = []): 
     call,
     async importFile(file) {
       const handle = await open(file)
+      try {
       const { size } = await handle.stat()
       const { importId } = await call<{ importId: string }>('beginImport', { fileName: basename(file), size })
       const buffer = Buffer.alloc(IMPORT_CHUNK_BYTES)
@@ -76,8 +77,10 @@ export async function startHeadless(dataDir: string, extraArgs: string[] = []): 
         if (!response.ok) throw new Error(`appendImport: ${response.status} ${await response.text()}`)
         offset += bytesRead
       }
-      await handle.close()
-      return call<EntryDto>('finishImport', { importId })
+      return await call<EntryDto>('finishImport', { importId })
+      } finally {
+        await handle.close()
+      }
     },
     stop: () =>
       new Promise((resolve) => {

@@ -86,15 +86,16 @@ describe('journal core', () => {
     )
     const { items, nextBefore } = await fixture.journal.history()
     assert.deepEqual(
-      items.map(({ version, type, path }) => [version, type, path]),
+      items.map(({ version, type, change, path }) => [version, type, change, path]),
       [
-        [6, 'del', '/recordings/2026/03/first-entry.mp3'],
-        [5, 'put', '/recordings/2026/11/second-entry.wav'],
-        [4, 'put', '/recordings/2026/11/second-entry.wav'],
-        [3, 'put', '/recordings/2026/11/second-entry.wav'],
-        [2, 'put', '/recordings/2026/03/first-entry.mp3']
+        [6, 'del', 'deleted', '/recordings/2026/03/first-entry.mp3'],
+        [5, 'put', 'changed', '/recordings/2026/11/second-entry.wav'],
+        [4, 'put', 'changed', '/recordings/2026/11/second-entry.wav'],
+        [3, 'put', 'added', '/recordings/2026/11/second-entry.wav'],
+        [2, 'put', 'added', '/recordings/2026/03/first-entry.mp3']
       ]
     )
+    assert.equal(items[0]?.title, 'Harbour', 'a deletion names what it removed')
     assert.equal(items[1]?.title, undefined)
     assert.equal(items[2]?.title, 'Morning walk')
     assert.equal(nextBefore, null)

@@ -97,6 +97,8 @@ function bearerOf(header: string | undefined): string | undefined {
 }
 
 function apiError(c: Context, code: ApiErrorCode, message: string, status?: number): Response {
+  // The unread rest of an oversized body would be taken for the next request: end the connection.
+  if (code === 'too-large') c.header('Connection', 'close')
   return c.json({ error: { code, message } }, (status ?? HTTP_STATUS[code]) as 400)
 }
 

@@ -33,7 +33,7 @@ export class UiServer {
         socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
         return
       }
-      this.sockets.handleUpgrade(request, socket, head, (ws) => this.sockets.emit('connection', ws))
+      this.sockets.handleUpgrade(request, socket, head, (ws) => this.greet(ws))
     })
     for (const event of API_EVENTS) {
       const listener = (payload: ApiEvents[typeof event]): void => this.broadcast(event, payload)
@@ -58,6 +58,16 @@ export class UiServer {
     this.sockets.close()
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  /** A window that (re)connects gets the current status at once instead of asking for it. */
+  private greet(ws: WebSocket): void {
+    this.services.activeJournal.status().then(
+      (status) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'status', payload: status } satisfies EventMessage<'status'>))
+      },
+      (error: unknown) => console.error('[ui] cannot read status for a new window:', error)
+    )
   }
 
   private broadcast<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {

@@ -31,8 +31,9 @@ export async function probeAudio(filePath: string): Promise<AudioProbe> {
     const { format } = await parseFile(filePath, { duration: true, skipCovers: true })
     container = format.container
     seconds = format.duration
-  } catch (error) {
-    throw new NotAudioError(`Not an audio file we can play (${(error as Error).message}).`)
+  } catch {
+    // The parser's own message names the temporary file: keep internals out of what users see.
+    throw new NotAudioError('Not an audio file we can play: expected MP3, WAV, Ogg or FLAC.')
   }
   const audioFormat = container === undefined ? undefined : CONTAINERS[container]
   if (!audioFormat) {

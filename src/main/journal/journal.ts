@@ -181,10 +181,14 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (before !== undefined) options.lt = before - 1
     const items: HistoryPage['items'] = []
     for await (const node of this.drive.db.createHistoryStream(options)) {
-      const metadata = node.value?.metadata as Partial<EntryMetadata> | undefined
+      // The journal just before the change tells an addition from a change, and still knows
+      // the title of what a deletion removed.
+      const previous = await this.atVersion(node.seq, (drive) => drive.entry(node.key))
+      const metadata = (node.value ?? previous?.value)?.metadata as Partial<EntryMetadata> | undefined
       items.push({
         version: node.seq + 1,
         type: node.type,
+        change: node.type === 'del' ? 'deleted' : previous ? 'changed' : 'added',
         path: node.key,
         ...(metadata?.title ? { title: metadata.title } : {})
       })

@@ -5,22 +5,25 @@ import type { PeerDiscovery } from 'hyperswarm'
 import type { Journal } from '../journal/journal'
 import { isLoopbackNetwork, type BootstrapNode } from './bootstrap'
 
+const UNANNOUNCE_LIMIT_MS = 2000
+
 /**
  * Joins journals' topics on Hyperswarm and replicates the whole Corestore over every connection,
  * so any journal this app holds is served to, and fetched from, whoever asks for it.
  */
 export class SwarmService {
   private readonly swarm: Hyperswarm
+  private readonly dht: HyperDHT
   private readonly topics = new Map<string, PeerDiscovery>()
 
   constructor(
     private readonly store: Corestore,
     bootstrap?: BootstrapNode[]
   ) {
-    const dht =
+    const dht = (this.dht =
       bootstrap && isLoopbackNetwork(bootstrap)
         ? new HyperDHT({ bootstrap, host: '127.0.0.1', firewalled: false })
-        : new HyperDHT(bootstrap?.length ? { bootstrap } : {})
+        : new HyperDHT(bootstrap?.length ? { bootstrap } : {}))
     this.swarm = new Hyperswarm({ dht })
     this.swarm.on('connection', (connection) => {
       this.store.replicate(connection)
@@ -51,7 +54,18 @@ export class SwarmService {
     await this.swarm.leave(journal.drive.discoveryKey)
   }
 
+  /**
+   * Unannounces the topics so peers stop dialling a host that is gone, but gives that at most
+   * UNANNOUNCE_LIMIT_MS: with an unreachable DHT it would otherwise hold up quitting for ~11 s.
+   */
   async destroy(): Promise<void> {
-    await this.swarm.destroy()
+    let timer: NodeJS.Timeout | undefined
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, UNANNOUNCE_LIMIT_MS)))
+    await Promise.race([this.swarm.clear().catch(() => {}), limit])
+    clearTimeout(timer)
+    // Closing the DHT first makes the swarm's own unannounce calls fail at once instead of
+    // each waiting out its timeout.
+    await this.dht.destroy({ force: true })
+    await this.swarm.destroy({ force: true })
   }
 }

@@ -1,0 +1,32 @@
+// `npm test`: lint, type-check, build (the browser and multi-process tests run the built app),
+// then every test file with Node's test runner. Each step stops the run if it fails.
+import { spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+const run = (label, command, args) => {
+  console.log(`\n▶ ${label}`)
+  const result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' })
+  if (result.status !== 0) {
+    console.error(`✖ ${label} failed`)
+    process.exit(result.status ?? 1)
+  }
+}
+
+const testFiles = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((name) => name.endsWith('.test.ts'))
+    .map((name) => join(dir, name))
+    .sort()
+
+const only = process.argv.slice(2)
+const files = only.length > 0 ? only : ['test/unit', 'test/integration', 'test/e2e', 'test/electron'].flatMap(testFiles)
+
+if (only.length === 0) {
+  run('lint', 'npx', ['eslint', '.'])
+  run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
+}
+run('build', 'npx', ['electron-vite', 'build', '--logLevel', 'warn'])
+// One file at a time: the multi-peer and browser tests each start real processes, and this
+// machine has two cores.
+run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files])

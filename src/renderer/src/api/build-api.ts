@@ -1,0 +1,19 @@
+import type { ApiArgs, ApiMethod, ApiResult, VoiceJournalApi } from '../../../shared/api'
+
+export type CallFn = <M extends ApiMethod>(method: M, args: ApiArgs<M>) => Promise<ApiResult<M>>
+
+/** Both transports differ only in how one call travels; the method table is the same. */
+export function buildApi(call: CallFn): VoiceJournalApi {
+  return {
+    getJournal: () => call('getJournal', undefined),
+    getStatus: () => call('getStatus', undefined),
+    listEntries: (args) => call('listEntries', args),
+    getHistory: (args) => call('getHistory', args),
+    beginImport: (args) => call('beginImport', args),
+    appendImport: (args) => call('appendImport', args),
+    finishImport: (args) => call('finishImport', args),
+    cancelImport: (args) => call('cancelImport', args),
+    deleteEntry: (args) => call('deleteEntry', args),
+    renameEntry: (args) => call('renameEntry', args)
+  }
+}

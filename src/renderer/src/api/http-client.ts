@@ -1,0 +1,87 @@
+import { ApiError, type ApiArgs, type ApiClient, type ApiErrorCode, type ApiMethod, type ApiResult } from '../../../shared/api'
+import { buildApi } from './build-api'
+import { createEmitter } from './emitter'
+import { openEventSocket } from './event-socket'
+
+interface ErrorBody {
+  error?: { code?: ApiErrorCode; message?: string }
+}
+
+/** Browser transport for the headless host, which serves this page and the API on one origin. */
+export function createHttpClient(token: string): ApiClient {
+  const emitter = createEmitter()
+  let closeSocket: (() => void) | null = null
+
+  async function send(url: string, init: RequestInit): Promise<unknown> {
+    let response: Response
+    try {
+      response = await fetch(url, {
+        ...init,
+        headers: { ...init.headers, Authorization: `Bearer ${token}` }
+      })
+    } catch {
+      throw new ApiError('internal', 'Cannot reach the Voice Journal service.')
+    }
+    const text = await response.text()
+    let body: unknown
+    try {
+      body = text === '' ? {} : JSON.parse(text)
+    } catch {
+      throw new ApiError('internal', `HTTP ${response.status}`)
+    }
+    if (!response.ok) {
+      const error = (body as ErrorBody).error
+      if (error?.code && error.message !== undefined) throw new ApiError(error.code, error.message)
+      throw new ApiError('internal', `HTTP ${response.status}`)
+    }
+    return (body as { result?: unknown }).result
+  }
+
+  function call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> {
+    if (method === 'appendImport') {
+      // Chunks travel as raw bytes: JSON would inflate them by a third and cost a copy each way.
+      const { importId, chunk } = args as ApiArgs<'appendImport'>
+      return send(`/api/appendImport?importId=${encodeURIComponent(importId)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: chunk as Uint8Array<ArrayBuffer>
+      }) as Promise<ApiResult<M>>
+    }
+    return send(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(args ?? {})
+    }) as Promise<ApiResult<M>>
+  }
+
+  async function resync(): Promise<void> {
+    // Whatever changed while the socket was down arrives as one fresh status.
+    try {
+      emitter.emit('status', await call('getStatus', undefined))
+    } catch {
+      // The socket is up but the API is not (yet); the next event or reconnect will resync.
+    }
+  }
+
+  function ensureSocket(): void {
+    if (closeSocket) return
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+    closeSocket = openEventSocket(`${scheme}://${location.host}/events?token=${encodeURIComponent(token)}`, {
+      onOpen: () => void resync(),
+      onMessage: (message) => emitter.emit(message.event, message.payload)
+    })
+  }
+
+  return {
+    ...buildApi(call),
+    on(event, listener) {
+      ensureSocket()
+      return emitter.on(event, listener)
+    },
+    audioUrl(path, version) {
+      const encoded = path.split('/').map(encodeURIComponent).join('/')
+      const query = `token=${encodeURIComponent(token)}${version === undefined ? '' : `&version=${version}`}`
+      return `/audio${encoded}?${query}`
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import moment from 'moment'
+import { filesize } from 'filesize'
+import type { EntryDto, EntrySource } from '../../../shared/dto'
+
+const TIME_FORMAT = 'D MMM YYYY, HH:mm'
+
+export function formatTime(ms: number): string {
+  return moment(ms).format(TIME_FORMAT)
+}
+
+export function formatFullTime(ms: number): string {
+  return moment(ms).format('dddd, D MMMM YYYY, HH:mm:ss')
+}
+
+export function formatBytes(bytes: number): string {
+  return filesize(bytes, { round: 1 })
+}
+
+/** Calls arrive without a title; naming them by time keeps the list scannable. */
+export function entryTitle(entry: Pick<EntryDto, 'title' | 'mtime'>): string {
+  return entry.title?.trim() || `Recording ${formatTime(entry.mtime)}`
+}
+
+const SOURCE_LABELS: Record<EntrySource, string> = {
+  import: 'Imported',
+  record: 'Call',
+  stream: 'Live call'
+}
+
+export function sourceLabel(source: EntrySource): string {
+  return SOURCE_LABELS[source] ?? source
+}

@@ -1,0 +1,99 @@
+import { defineStore } from 'pinia'
+import { computed, markRaw, ref, shallowRef, watch } from 'vue'
+import type { EntryDto } from '../../../shared/dto'
+import { useApi } from '../api/current'
+import { entryTitle } from '../format/entry'
+import { useJournalStore } from './journal'
+import { useNoticeStore } from './notices'
+
+/**
+ * One <audio> element for the whole window, so starting one entry always stops the previous one.
+ * The store creates it; PlayerBar only gives it a place in the document.
+ */
+export const usePlayerStore = defineStore('player', () => {
+  const audio = markRaw(createAudioElement())
+  const current = shallowRef<EntryDto | null>(null)
+  const playing = ref(false)
+  const currentTime = ref(0)
+  const mediaDuration = ref(Number.NaN)
+
+  // Until metadata loads (or for streams without it) the entry's own duration is the best guess.
+  const duration = computed(() =>
+    Number.isFinite(mediaDuration.value) && mediaDuration.value > 0
+      ? mediaDuration.value
+      : (current.value?.durationMs ?? 0) / 1000
+  )
+
+  audio.addEventListener('play', () => (playing.value = true))
+  audio.addEventListener('pause', () => (playing.value = false))
+  audio.addEventListener('ended', () => (playing.value = false))
+  audio.addEventListener('timeupdate', () => (currentTime.value = audio.currentTime))
+  audio.addEventListener('durationchange', () => (mediaDuration.value = audio.duration))
+  audio.addEventListener('error', () => {
+    if (!current.value) return
+    playing.value = false
+    const detail = audio.error?.message || 'the audio could not be loaded'
+    useNoticeStore().report(new Error(detail), `Could not play “${entryTitle(current.value)}”`)
+  })
+
+  function isCurrent(path: string): boolean {
+    return current.value?.path === path
+  }
+
+  function play(): void {
+    audio.play().catch((err: unknown) => {
+      // Switching sources aborts the pending play; that is expected, not a failure.
+      if (err instanceof DOMException && err.name === 'AbortError') return
+      useNoticeStore().report(err, 'Playback failed')
+    })
+  }
+
+  function load(entry: EntryDto): void {
+    current.value = entry
+    currentTime.value = 0
+    mediaDuration.value = Number.NaN
+    audio.src = useApi().audioUrl(entry.path)
+  }
+
+  /** Play/pause for a row: the same entry toggles, another entry switches the source. */
+  function toggle(entry: EntryDto): void {
+    if (isCurrent(entry.path)) {
+      togglePlayback()
+      return
+    }
+    load(entry)
+    play()
+  }
+
+  function togglePlayback(): void {
+    if (!current.value) return
+    if (audio.paused) play()
+    else audio.pause()
+  }
+
+  function seek(seconds: number): void {
+    if (!current.value) return
+    audio.currentTime = seconds
+    currentTime.value = seconds
+  }
+
+  // The bar's title follows renames; a deleted entry keeps playing under its last known title.
+  watch(
+    () => useJournalStore().entries,
+    (list) => {
+      const path = current.value?.path
+      const fresh = path === undefined ? undefined : list.find((e) => e.path === path)
+      if (fresh) current.value = fresh
+    }
+  )
+
+  return { audio, current, playing, currentTime, duration, isCurrent, toggle, togglePlayback, seek }
+})
+
+function createAudioElement(): HTMLAudioElement {
+  const el = document.createElement('audio')
+  el.id = 'player-audio'
+  el.dataset.testid = 'player-audio'
+  el.preload = 'metadata'
+  return el
+}
