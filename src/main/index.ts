@@ -15,6 +15,8 @@ const OUT_DIR = fileURLToPath(new URL('..', import.meta.url))
 const WEBHOOK_PORT = Number(process.env.WEBHOOK_PORT ?? 3000)
 
 protocol.registerSchemesAsPrivileged([AUDIO_SCHEME_PRIVILEGES])
+// A separate data directory (tests, a second profile) must be chosen before the lock is taken.
+if (process.env.VOICE_JOURNAL_DATA_DIR) app.setPath('userData', process.env.VOICE_JOURNAL_DATA_DIR)
 
 // One process per data directory: Corestore's RocksDB allows a single writer.
 if (!app.requestSingleInstanceLock()) {

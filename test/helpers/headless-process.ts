@@ -30,7 +30,7 @@ export interface HeadlessApp {
 }
 
 /** Starts the built headless host (`out/main/headless.js`) as a separate process, as users run it. */
-export async function startHeadless(dataDir: string, extraArgs: string[] = []): Promise<HeadlessApp> {
+export async function startHeadless(dataDir: string, extraArgs: string[]): Promise<HeadlessApp> {
   if (!existsSync(HEADLESS_ENTRY)) throw new Error('out/main/headless.js is missing: run `npm run build` first (npm test does).')
   const child = spawn(process.execPath, [HEADLESS_ENTRY, '--data', dataDir, '--webhook-port', '0', '--webhook-host', '127.0.0.1', '--ui-port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe']

@@ -6,6 +6,7 @@ import type { JournalStatus } from '../../src/shared/dto'
 import { HELLO_MP3 } from '../helpers/fixtures'
 import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
 import { makeTempDir } from '../helpers/temp-dir'
+import { startTestnet } from '../helpers/testnet'
 
 /** A raw request, so the Host header can be forged (fetch does not allow it). */
 function rawGet(url: string, headers: Record<string, string>): Promise<number> {
@@ -30,12 +31,17 @@ function openSocket(url: string, headers: Record<string, string> = {}): Promise<
 describe('headless host', () => {
   let app: HeadlessApp
   let data: Awaited<ReturnType<typeof makeTempDir>>
+  let network: Awaited<ReturnType<typeof startTestnet>>
+  // Every test process stays on loopback: a private DHT instead of the public bootstrap nodes.
+  const start = (): Promise<HeadlessApp> => startHeadless(data.dir, ['--bootstrap', network.bootstrap])
   before(async () => {
+    network = await startTestnet()
     data = await makeTempDir()
-    app = await startHeadless(data.dir)
+    app = await start()
   })
   after(async () => {
     await app?.stop()
+    await network?.testnet.destroy()
     await data?.cleanup()
   })
 
@@ -118,7 +124,7 @@ describe('headless host', () => {
     const key = app.info.key
     assert.equal(await app.stop(), 0)
     assert.doesNotMatch(app.stderr(), /Error|unhandled/i)
-    app = await startHeadless(data.dir)
+    app = await start()
     assert.equal(app.info.key, key)
     assert.equal((await app.call<JournalStatus>('getStatus')).entries, 1)
   })

@@ -1,0 +1,23 @@
+import { chromium, type Browser, type Page } from 'playwright'
+
+/** Debian's Chromium (Playwright's own browser download cannot run on these machines). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    // Without the networking flags Chromium keeps dialling Google's services, which this
+    // closed network refuses; the autoplay flag only matters for programmatic play().
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required']
+  })
+}
+
+/** Collects console errors and uncaught exceptions, the things a user never sees but should not happen. */
+export function recordPageErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+  return errors
+}
