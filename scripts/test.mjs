@@ -29,4 +29,4 @@ if (only.length === 0) {
 run('build', 'npx', ['electron-vite', 'build', '--logLevel', 'warn'])
 // One file at a time: the multi-peer and browser tests each start real processes, and this
 // machine has two cores.
-run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files])
+run('tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=180000', '--test-reporter=spec', ...files])

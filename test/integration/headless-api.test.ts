@@ -20,10 +20,31 @@ function rawGet(url: string, headers: Record<string, string>): Promise<number> {
   })
 }
 
-function openSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+interface EventSocket {
+  socket: WebSocket
+  /** The next message, including any that arrived before it was asked for. */
+  next(): Promise<{ event: string; payload: JournalStatus }>
+}
+
+/** Messages are queued from the moment the socket exists: the greeting can arrive with 'open'. */
+function openSocket(url: string, headers: Record<string, string> = {}): Promise<EventSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers })
-    socket.once('open', () => resolve(socket))
+    const queued: string[] = []
+    const waiting: Array<(text: string) => void> = []
+    socket.on('message', (data) => {
+      const text = String(data)
+      const waiter = waiting.shift()
+      if (waiter) waiter(text)
+      else queued.push(text)
+    })
+    const next = (): Promise<{ event: string; payload: JournalStatus }> =>
+      new Promise<string>((done) => {
+        const text = queued.shift()
+        if (text !== undefined) done(text)
+        else waiting.push(done)
+      }).then((text) => JSON.parse(text))
+    socket.once('open', () => resolve({ socket, next }))
     socket.once('error', reject)
   })
 }
@@ -72,12 +93,12 @@ describe('headless host', () => {
     const ws = app.origin.replace('http', 'ws')
     await assert.rejects(openSocket(`${ws}/events`), /401/)
     await assert.rejects(openSocket(`${ws}/events?token=${app.token}`, { Origin: 'http://evil.example' }), /401/)
-    const socket = await openSocket(`${ws}/events?token=${app.token}`, { Origin: app.origin })
+    const { socket } = await openSocket(`${ws}/events?token=${app.token}`, { Origin: app.origin })
     socket.close()
   })
 
   it('answers bad calls with clear errors and changes nothing', async () => {
-    const post = (path: string, body: string | Uint8Array, type = 'application/json'): Promise<Response> =>
+    const post = (path: string, body: string | Blob, type = 'application/json'): Promise<Response> =>
       fetch(`${app.origin}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': type }, body })
     const before = await app.call<JournalStatus>('getStatus')
     const unknown = await post('/api/dropDatabase', '{}')
@@ -91,26 +112,23 @@ describe('headless host', () => {
     assert.equal(huge.status, 413)
 
     const { importId } = await app.call<{ importId: string }>('beginImport', { fileName: 'notes.mp3', size: 26 })
-    assert.equal((await post(`/api/appendImport?importId=${importId}`, Buffer.from('definitely not an mp3 file'), 'application/octet-stream')).status, 200)
+    assert.equal((await post(`/api/appendImport?importId=${importId}`, new Blob(['definitely not an mp3 file']), 'application/octet-stream')).status, 200)
     const notAudio = await post('/api/finishImport', JSON.stringify({ importId }))
     assert.equal(notAudio.status, 415)
     const { error } = (await notAudio.json()) as { error: { code: string; message: string } }
     assert.equal(error.code, 'not-audio')
     assert.match(error.message, /Not an audio file/)
-    const oversized = await post(`/api/appendImport?importId=${importId}`, new Uint8Array(1024 * 1024 + 1), 'application/octet-stream')
+    const oversized = await post(`/api/appendImport?importId=${importId}`, new Blob([new Uint8Array(1024 * 1024 + 1)]), 'application/octet-stream')
     assert.equal(oversized.status, 413)
     assert.deepEqual(await app.call<JournalStatus>('getStatus'), before)
   })
 
   it('pushes a status event when an entry is added, and serves its audio by range', async () => {
-    const socket = await openSocket(`${app.origin.replace('http', 'ws')}/events?token=${app.token}`)
-    const nextMessage = (): Promise<{ event: string; payload: JournalStatus }> =>
-      new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))))
-    const greeting = await nextMessage()
+    const { socket, next } = await openSocket(`${app.origin.replace('http', 'ws')}/events?token=${app.token}`)
+    const greeting = await next()
     assert.deepEqual([greeting.event, greeting.payload.entries], ['status', 0], 'a new socket gets the current status')
-    const pushed = nextMessage()
     const entry = await app.importFile(HELLO_MP3)
-    const message = await pushed
+    const message = await next()
     socket.close()
     assert.equal(message.event, 'status')
     assert.equal(message.payload.entries, 1)

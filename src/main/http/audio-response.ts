@@ -1,3 +1,4 @@
+import { ReadableStream } from 'node:stream/web'
 import { isEntryPath, MIME_TYPES } from '../journal/entry-path'
 import { resolveRange } from '../journal/byte-range'
 import { JournalError, type Journal } from '../journal/journal'
@@ -51,7 +52,8 @@ export async function respondWithAudio(request: Request, journal: Journal, entry
   stream.once('close', () => void audio.close())
   // Hyperdrive's read streams are streamx, not Node streams: adapt them through async iteration,
   // which also destroys the stream when the consumer cancels.
-  return new Response(ReadableStream.from(stream as AsyncIterable<Uint8Array>), { status, headers })
+  const body = ReadableStream.from(stream as AsyncIterable<Uint8Array>)
+  return new Response(body as unknown as ConstructorParameters<typeof Response>[0], { status, headers })
 }
 
 function plain(status: number, message: string, extra: Record<string, string> = {}): Response {
