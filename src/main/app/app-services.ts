@@ -50,6 +50,9 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
     const own = await journals.openOwn()
     const swarm = new SwarmService(journals.corestore, options.bootstrap ?? settings.bootstrapNodes())
     swarm.join(own)
+    // Reading a large journal's index cold takes most of a second; start now so the window's
+    // first list comes from the cache instead of waiting for the disk.
+    own.listEntries().catch((error: unknown) => console.error('[journal] cannot list entries:', error))
     return new AppServices(options.dataDir, settings, journals, swarm, importer, own)
   }
 

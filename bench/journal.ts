@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:journal`: how the journal core and the window scale.
+ *   1. add 1,000 audio entries through the real path (probe + 64 KiB-block write);
+ *   2. list 10,000 entries (cold after a restart, and warm);
+ *   3. open the window on a 10,000-entry journal in Chromium: time to the first rows on screen.
+ * Targets (issue 2): listing 10,000 under 1 s; first rows under 1 s. Prints medians of several runs.
+ */
+import { performance } from 'node:perf_hooks'
+import { readFile } from 'node:fs/promises'
+import { JournalStore } from '../src/main/journal/journal-store'
+import { launchChromium } from '../test/helpers/browser'
+import { HELLO_MP3 } from '../test/helpers/fixtures'
+import { startHeadless } from '../test/helpers/headless-process'
+import { makeTempDir } from '../test/helpers/temp-dir'
+import { startTestnet } from '../test/helpers/testnet'
+
+const ADDS = 1_000
+const LISTED = 10_000
+const RUNS = 5
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+const ms = (value: number): string => `${value.toFixed(1)} ms`
+
+async function main(): Promise<void> {
+  const { dir, cleanup } = await makeTempDir('voice-journal-bench-')
+  try {
+    let store = await JournalStore.open(dir)
+    let journal = await store.openOwn()
+
+    // 1. The real add path, one after another as the app does them.
+    const perAdd: number[] = []
+    const addStart = performance.now()
+    for (let i = 0; i < ADDS; i++) {
+      const started = performance.now()
+      await journal.addAudioFile(HELLO_MP3, { source: 'import', madeAt: new Date(Date.UTC(2026, i % 12, 1 + (i % 28))) })
+      perAdd.push(performance.now() - started)
+    }
+    const addTotal = performance.now() - addStart
+    console.log(`add ${ADDS} entries: ${(addTotal / 1000).toFixed(2)} s total, median ${ms(median(perAdd))} per entry, ${(ADDS / (addTotal / 1000)).toFixed(0)} entries/s`)
+
+    // Fill up to 10,000 with the same audio bytes and metadata, skipping the probe (already measured).
+    const bytes = await readFile(HELLO_MP3)
+    const template = (await journal.listEntries())[0]!
+    for (let i = ADDS; i < LISTED; i++) {
+      const mtime = Date.UTC(2020, 0, 1) + i * 60_000
+      const date = new Date(mtime)
+      const path = `/recordings/${date.getUTCFullYear()}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/bench-${i}.mp3`
+      await journal.drive.put(path, bytes, { metadata: { mtime, durationMs: template.durationMs, format: 'mp3', source: 'import' } })
+    }
+
+    // 2. Listing: cold (fresh process state after a restart) and warm.
+    await store.close()
+    store = await JournalStore.open(dir)
+    journal = await store.openOwn()
+    let started = performance.now()
+    const listed = await journal.listEntries()
+    const cold = performance.now() - started
+    if (listed.length !== LISTED) throw new Error(`expected ${LISTED} entries, listed ${listed.length}`)
+    // After each change the list is read again (a rename moves the version, so no cache helps).
+    const afterChange: number[] = []
+    for (let run = 0; run < RUNS; run++) {
+      await journal.renameEntry(listed[run]!.path, `renamed ${run}`)
+      started = performance.now()
+      await journal.listEntries()
+      afterChange.push(performance.now() - started)
+    }
+    const atVersion: number[] = []
+    for (let run = 0; run < RUNS; run++) {
+      started = performance.now()
+      await journal.listEntries(journal.drive.version - 1) // an older version, read from a snapshot
+      atVersion.push(performance.now() - started)
+    }
+    const cached: number[] = []
+    for (let run = 0; run < RUNS; run++) {
+      started = performance.now()
+      await journal.listEntries()
+      cached.push(performance.now() - started)
+    }
+    console.log(
+      `list ${LISTED} entries: first after restart ${ms(cold)}; after a change median ${ms(median(afterChange))}; ` +
+        `an older version median ${ms(median(atVersion))}; unchanged (cached) median ${ms(median(cached))} (target < 1000 ms)`
+    )
+    await store.close()
+
+    // 3. The window: navigation to the first entry rows painted, in Chromium against the headless host.
+    const network = await startTestnet()
+    const app = await startHeadless(dir, ['--bootstrap', network.bootstrap])
+    const browser = await launchChromium()
+    const firstRows: number[] = []
+    let rendered = 0
+    try {
+      for (let run = 0; run < RUNS; run++) {
+        const page = await browser.newPage()
+        started = performance.now()
+        await page.goto(app.info.uiUrl)
+        await page.getByTestId('entry-row').first().waitFor({ state: 'visible' })
+        firstRows.push(performance.now() - started)
+        rendered = await page.getByTestId('entry-row').count()
+        await page.close()
+      }
+    } finally {
+      await browser.close()
+      await app.stop()
+      await network.testnet.destroy()
+    }
+    console.log(`window with ${LISTED} entries: first rows on screen median ${ms(median(firstRows))} over ${RUNS} loads (${firstRows.map((v) => v.toFixed(0)).join(', ')} ms); ${rendered} rows in the DOM (virtualised) (target < 1000 ms)`)
+  } finally {
+    await cleanup()
+  }
+}
+
+await main()
