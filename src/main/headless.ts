@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url'
 import { AppServices } from './app/app-services'
 import { describeStartupError } from './app/startup-error'
 import { UiServer } from './http/ui-server'
-import { WebhookServer } from './http/webhook-server'
 import { HEADLESS_USAGE, parseHeadlessOptions, type HeadlessOptions } from './headless-options'
 
 const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url))
@@ -23,7 +22,6 @@ async function main(): Promise<void> {
   }
 
   const services = await AppServices.boot(options)
-  const webhooks = new WebhookServer()
   const ui = new UiServer(services, randomBytes(32).toString('base64url'), RENDERER_DIR)
   let stopping = false
   const stop = async (signal: string): Promise<void> => {
@@ -31,22 +29,23 @@ async function main(): Promise<void> {
     stopping = true
     console.error(`[headless] ${signal}: shutting down`)
     await ui.close()
-    await webhooks.close()
     await services.shutdown()
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
 
-  const webhookPort = await webhooks.listen(options.webhookPort, options.webhookHost)
+  const webhookPort = await services.webhooks.listen(options.webhookPort, options.webhookHost)
   const uiUrl = await ui.listen(options.uiPort)
   const journal = services.activeJournal.info()
   const localHost = options.webhookHost === '0.0.0.0' ? '127.0.0.1' : options.webhookHost
+  const publicUrl = services.settings.value.publicUrl.replace(/\/+$/, '')
   console.log(
     JSON.stringify({
       key: journal.key,
       link: journal.link,
-      webhookUrl: `http://${localHost}:${webhookPort}/webhooks`,
+      webhookUrl: publicUrl ? `${publicUrl}/webhooks` : `http://${localHost}:${webhookPort}/webhooks`,
+      localWebhookUrl: `http://${localHost}:${webhookPort}/webhooks`,
       uiUrl,
       dataDir: options.dataDir
     })

@@ -9,7 +9,6 @@ import { describeStartupError } from './app/startup-error'
 import { AUDIO_SCHEME_PRIVILEGES, handleAudioProtocol } from './electron/audio-protocol'
 import { forwardEvents, registerIpcBridge } from './electron/ipc-bridge'
 import { createMainWindow, isTrustedPageUrl, rendererEntryUrl } from './electron/main-window'
-import { WebhookServer } from './http/webhook-server'
 
 const OUT_DIR = fileURLToPath(new URL('..', import.meta.url))
 const WEBHOOK_PORT = Number(process.env.WEBHOOK_PORT ?? 3000)
@@ -23,7 +22,6 @@ if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   let services: AppServices | undefined
-  let webhooks: WebhookServer | undefined
   let window: BrowserWindow | undefined
   const windowOptions = { devServerUrl: process.env.ELECTRON_RENDERER_URL, outDir: OUT_DIR }
 
@@ -46,9 +44,8 @@ if (!app.requestSingleInstanceLock()) {
       handleAudioProtocol(protocol, services)
       const entryUrl = rendererEntryUrl(windowOptions)
       registerIpcBridge(ipcMain, services, (url) => isTrustedPageUrl(url, entryUrl))
-      webhooks = new WebhookServer()
       // Desktop installs take webhooks through a tunnel to this machine, so loopback is enough.
-      await webhooks.listen(WEBHOOK_PORT, '127.0.0.1').catch((error: unknown) => {
+      await services.webhooks.listen(WEBHOOK_PORT, '127.0.0.1').catch((error: unknown) => {
         console.error(`[webhooks] not listening: ${describeStartupError(error)}`)
       })
       openWindow()
@@ -71,11 +68,8 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting || !services) return
     event.preventDefault()
     quitting = true
-    const shutdown = async (): Promise<void> => {
-      await webhooks?.close()
-      await services?.shutdown()
-    }
-    shutdown()
+    services
+      .shutdown()
       .catch((error: unknown) => console.error('[quit] shutdown failed:', error))
       .finally(() => app.quit())
   })

@@ -5,6 +5,7 @@
  * each one (see src/main/api/handlers.ts). No method takes a filesystem path from the renderer.
  */
 import type { EntryDto, HistoryPage, ImportTicket, JournalInfo, JournalStatus } from './dto'
+import type { CallDto, IntakeMode, IntakeStatus, SettingsDto, SettingsUpdate } from './intake'
 
 export interface VoiceJournalApi {
   /** Key, link and writability of the journal the window shows. */
@@ -27,6 +28,23 @@ export interface VoiceJournalApi {
   deleteEntry(args: { path: string }): Promise<void>
   /** Sets or clears (empty string) an entry's title. */
   renameEntry(args: { path: string; title: string }): Promise<EntryDto>
+
+  /** Settings with secrets redacted, and the webhook URLs to paste into Vonage. */
+  getSettings(): Promise<SettingsDto>
+  /** Validates and saves; a bad value is refused with a message naming the field, and nothing is saved. */
+  saveSettings(args: SettingsUpdate): Promise<SettingsDto>
+  /** Writes the answer and event URLs into the Vonage application (Applications API: read, change, write back). */
+  configureVonageApplication(args: { apiKey: string; apiSecret: string }): Promise<{ answerUrl: string; eventUrl: string }>
+  /** Live calls and recordings still to download. Also pushed as the `intake` event. */
+  getIntakeStatus(): Promise<IntakeStatus>
+  /** Tries a failed download again now. */
+  retryDownload(args: { recordingUuid: string }): Promise<void>
+  /** The private call log, newest first. */
+  listCalls(): Promise<CallDto[]>
+  /** The call log as CSV text (the window saves it as a file). */
+  exportCallsCsv(): Promise<{ fileName: string; csv: string }>
+  /** Places a call from the built-in Vonage simulator to this app, through the real webhooks. */
+  simulateCall(args: { mode?: IntakeMode }): Promise<{ callUuid: string }>
 }
 
 export type ApiMethod = keyof VoiceJournalApi
@@ -44,16 +62,28 @@ export const API_METHODS = [
   'finishImport',
   'cancelImport',
   'deleteEntry',
-  'renameEntry'
+  'renameEntry',
+  'getSettings',
+  'saveSettings',
+  'configureVonageApplication',
+  'getIntakeStatus',
+  'retryDownload',
+  'listCalls',
+  'exportCallsCsv',
+  'simulateCall'
 ] as const satisfies readonly ApiMethod[]
 
 /** Events the services push to the window. */
 export interface ApiEvents {
   /** Status changed: a peer came or went, the version moved. */
   status: JournalStatus
+  /** A call started, advanced or ended; a download changed state. */
+  intake: IntakeStatus
+  /** The call log changed. */
+  calls: { count: number }
 }
 export type ApiEventName = keyof ApiEvents
-export const API_EVENTS = ['status'] as const satisfies readonly ApiEventName[]
+export const API_EVENTS = ['status', 'intake', 'calls'] as const satisfies readonly ApiEventName[]
 
 /** Chunk size for imports: big enough to keep calls few, small enough for steady progress. */
 export const IMPORT_CHUNK_BYTES = 1024 * 1024
@@ -77,4 +107,4 @@ export class ApiError extends Error {
     this.name = 'ApiError'
   }
 }
-export type ApiErrorCode = 'bad-request' | 'not-found' | 'not-audio' | 'too-large' | 'read-only' | 'internal'
+export type ApiErrorCode = 'bad-request' | 'not-found' | 'not-audio' | 'too-large' | 'read-only' | 'unavailable' | 'internal'

@@ -12,6 +12,8 @@ export interface EntryMetadata {
   format: AudioFormat
   source: EntrySource
   title?: string
+  /** True for a streamed call recovered after the app stopped mid-call: the end may be missing. */
+  partial?: boolean
 }
 
 export interface EntryDto extends EntryMetadata {

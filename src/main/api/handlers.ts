@@ -1,5 +1,8 @@
 import type { VoiceJournalApi } from '../../shared/api'
 import { ApiError, IMPORT_CHUNK_BYTES } from '../../shared/api'
+import type { SettingsStore } from '../app/settings'
+import type { IntakeService } from '../intake/intake-service'
+import { configureVonageApplication } from '../intake/vonage-application'
 import type { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
 
@@ -7,6 +10,8 @@ export interface HandlerContext {
   /** The journal the window shows and imports go to. */
   activeJournal(): Journal
   importer: AudioImporter
+  settings: SettingsStore
+  intake: IntakeService
 }
 
 /**
@@ -36,7 +41,41 @@ export function createApiHandlers(context: HandlerContext): VoiceJournalApi {
     cancelImport: async (args) => context.importer.cancel(requireString(args?.importId, 'importId', 100)),
     deleteEntry: async (args) => journal().deleteEntry(requireString(args?.path, 'path', 300)),
     renameEntry: async (args) =>
-      journal().renameEntry(requireString(args?.path, 'path', 300), requireString(args?.title, 'title', 200, true))
+      journal().renameEntry(requireString(args?.path, 'path', 300), requireString(args?.title, 'title', 200, true)),
+
+    getSettings: async () => context.settings.toDto(),
+    saveSettings: async (args) => {
+      // Shapes are checked here; values (URLs, keys, ranges) by the settings store, which names the field.
+      const update = (args ?? {}) as Record<string, unknown>
+      for (const key of ['applicationId', 'privateKey', 'signatureSecret', 'publicUrl', 'apiHost', 'mode', 'greeting', 'endOnKey'] as const) {
+        if (update[key] !== undefined) requireString(update[key], key, key === 'privateKey' ? 10_000 : 1500, true)
+      }
+      if (update.maxSeconds !== undefined) requireInteger(update.maxSeconds, 'maxSeconds')
+      for (const key of ['allowedCallers', 'bootstrap'] as const) {
+        const list = update[key]
+        if (list !== undefined && (!Array.isArray(list) || list.length > 1000 || list.some((item) => typeof item !== 'string' || item.length > 300))) {
+          throw new ApiError('bad-request', `${key} must be a list of strings`)
+        }
+      }
+      await context.settings.update(args ?? {})
+      return context.settings.toDto()
+    },
+    configureVonageApplication: async (args) =>
+      configureVonageApplication(context.settings.value, requireString(args?.apiKey, 'apiKey', 100), requireString(args?.apiSecret, 'apiSecret', 200)),
+    getIntakeStatus: async () => context.intake.status(),
+    retryDownload: async (args) => {
+      if (!context.intake.recordings.retry(requireString(args?.recordingUuid, 'recordingUuid', 100))) {
+        throw new ApiError('not-found', 'That recording is not waiting to be downloaded.')
+      }
+    },
+    listCalls: async () => context.intake.callLog.list(),
+    exportCallsCsv: async () => ({
+      fileName: `voice-journal-calls-${new Date().toISOString().slice(0, 10)}.csv`,
+      csv: context.intake.callLog.toCsv()
+    }),
+    simulateCall: async () => {
+      throw new ApiError('unavailable', 'The call simulator is not available in this build.')
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 import { API_METHODS, ApiError, type ApiErrorCode, type ApiMethod, type VoiceJournalApi } from '../../shared/api'
 import type { ApiEnvelope } from '../../shared/bridge'
+import { SettingsError } from '../app/settings'
+import { VonageSetupError } from '../intake/vonage-application'
 import { ImportError } from '../journal/audio-import'
 import { NotAudioError } from '../journal/audio-probe'
 import { JournalError } from '../journal/journal'
@@ -24,6 +26,7 @@ function describeError(error: unknown): { code: ApiErrorCode; message: string } 
   if (error instanceof ApiError) return { code: error.code, message: error.message }
   if (error instanceof NotAudioError) return { code: 'not-audio', message: error.message }
   if (error instanceof ImportError) return { code: error.code, message: error.message }
+  if (error instanceof SettingsError || error instanceof VonageSetupError) return { code: 'bad-request', message: error.message }
   if (error instanceof JournalError) {
     return { code: error.code === 'bad-version' ? 'bad-request' : error.code, message: error.message }
   }
@@ -37,5 +40,6 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   'not-audio': 415,
   'too-large': 413,
   'read-only': 403,
+  unavailable: 503,
   internal: 500
 }

@@ -3,6 +3,8 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ApiEvents, VoiceJournalApi } from '../../shared/api'
 import { createApiHandlers } from '../api/handlers'
+import { WebhookServer } from '../http/webhook-server'
+import { IntakeService } from '../intake/intake-service'
 import { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
 import { JournalStore } from '../journal/journal-store'
@@ -14,6 +16,10 @@ export interface AppOptions {
   dataDir: string
   /** Overrides the saved bootstrap setting for this run (`--bootstrap`). */
   bootstrap?: BootstrapNode[]
+  /** Environment to read VONAGE_* and friends from (tests pass their own). */
+  env?: NodeJS.ProcessEnv
+  /** Recording downloads at once. */
+  downloadConcurrency?: number
 }
 
 /** Status pushes are coalesced: a burst of writes becomes one update for the window. */
@@ -21,7 +27,8 @@ const STATUS_PUSH_DELAY_MS = 100
 
 /**
  * Every service of the app, wired once, with one boot and one shutdown. Both the Electron
- * adapter and the headless host run exactly this; neither imports `electron` here.
+ * adapter and the headless host run exactly this; neither imports `electron` here. The entries
+ * only choose where the listeners listen.
  */
 export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEvents[E]] }> {
   readonly api: VoiceJournalApi
@@ -34,16 +41,20 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
     readonly journals: JournalStore,
     readonly swarm: SwarmService,
     readonly importer: AudioImporter,
+    readonly webhooks: WebhookServer,
+    readonly intake: IntakeService,
     private active: Journal
   ) {
     super()
-    this.api = createApiHandlers({ activeJournal: () => this.active, importer })
+    this.api = createApiHandlers({ activeJournal: () => this.active, importer, settings, intake })
     this.watch(active)
+    intake.on('intake', (status) => this.emit('intake', status))
+    intake.on('calls', (change) => this.emit('calls', change))
   }
 
   static async boot(options: AppOptions): Promise<AppServices> {
     await mkdir(options.dataDir, { recursive: true })
-    const settings = await SettingsStore.load(options.dataDir)
+    const settings = await SettingsStore.load(options.dataDir, options.env)
     const journals = await JournalStore.open(options.dataDir)
     const importer = new AudioImporter(join(options.dataDir, 'imports'))
     await importer.boot()
@@ -53,11 +64,37 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
     // Reading a large journal's index cold takes most of a second; start now so the window's
     // first list comes from the cache instead of waiting for the disk.
     own.listEntries().catch((error: unknown) => console.error('[journal] cannot list entries:', error))
-    return new AppServices(options.dataDir, settings, journals, swarm, importer, own)
+    const webhooks = new WebhookServer()
+    let services: AppServices | undefined
+    // Intake resumes pending downloads and crashed streams at boot, into the active journal.
+    const intake = await IntakeService.boot({
+      dataDir: options.dataDir,
+      settings,
+      journal: () => services?.activeJournal ?? own,
+      webhooks,
+      downloadConcurrency: options.downloadConcurrency
+    })
+    services = new AppServices(options.dataDir, settings, journals, swarm, importer, webhooks, intake, own)
+    return services
   }
 
   get activeJournal(): Journal {
     return this.active
+  }
+
+  /**
+   * Inputs stop first (webhooks, then live calls are finished and handed over), then the swarm,
+   * then the journals and their store: the order Hyperdrive needs, with nothing written half.
+   */
+  async shutdown(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.statusTimer) clearTimeout(this.statusTimer)
+    await this.webhooks.close()
+    await this.intake.shutdown()
+    await this.importer.shutdown()
+    await this.swarm.destroy()
+    await this.journals.close()
   }
 
   /**
@@ -69,16 +106,6 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
     this.swarm.join(journal)
     await journal.drive.update({ wait: true })
     return journal
-  }
-
-  /** Swarm first (no new peers), then journals and the store: the order Hyperdrive needs. */
-  async shutdown(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    if (this.statusTimer) clearTimeout(this.statusTimer)
-    await this.importer.shutdown()
-    await this.swarm.destroy()
-    await this.journals.close()
   }
 
   private watch(journal: Journal): void {

@@ -26,6 +26,7 @@ export interface AddAudioOptions {
   id?: string
   madeAt?: Date
   title?: string
+  partial?: boolean
 }
 
 /** An entry's audio, opened for reading at one version. Close it when the response is done. */
@@ -137,7 +138,8 @@ export class Journal extends EventEmitter<JournalEvents> {
       durationMs: probe.durationMs,
       format: probe.format,
       source: options.source,
-      ...(options.title ? { title: options.title } : {})
+      ...(options.title ? { title: options.title } : {}),
+      ...(options.partial ? { partial: true } : {})
     }
     return this.writes.run(async () => {
       const existing = await this.drive.entry(path)
@@ -283,6 +285,7 @@ function readMetadata(entry: DriveEntry): EntryMetadata {
     durationMs: typeof raw.durationMs === 'number' ? raw.durationMs : 0,
     format: raw.format ?? formatOfPath(entry.key),
     source: raw.source ?? 'import',
-    ...(typeof raw.title === 'string' && raw.title ? { title: raw.title } : {})
+    ...(typeof raw.title === 'string' && raw.title ? { title: raw.title } : {}),
+    ...(raw.partial === true ? { partial: true } : {})
   }
 }

@@ -1,0 +1,154 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { CallDto } from '../../shared/intake'
+
+/** One line of the log file: a call event as Vonage sent it, or the entry a call produced. */
+type LogLine =
+  | { kind: 'event'; uuid: string; conversationUuid?: string; from?: string; to?: string; direction?: string; status: string; at: number; duration?: number }
+  | { kind: 'entry'; uuid?: string; conversationUuid?: string; entryPath: string }
+
+export interface CallEvent {
+  uuid: string
+  conversation_uuid?: string
+  from?: string
+  to?: string
+  direction?: string
+  status: string
+  timestamp?: string
+  duration?: string | number
+}
+
+/**
+ * The private call log: who called and what happened, kept only on this machine (it holds phone
+ * numbers, so it never goes near a journal). An append-only JSON-lines file: a crash can cut
+ * only the last line, which loading skips. Vonage retries events, so duplicates are dropped.
+ */
+export class CallLog {
+  private readonly calls = new Map<string, CallDto>()
+  private readonly seen = new Set<string>()
+  private readonly byConversation = new Map<string, string>()
+  private readonly pendingEntries = new Map<string, string>()
+  private writes: Promise<void> = Promise.resolve()
+
+  private constructor(private readonly file: string) {}
+
+  static async open(file: string): Promise<CallLog> {
+    const log = new CallLog(file)
+    await mkdir(dirname(file), { recursive: true })
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return ''
+      throw error
+    })
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue
+      try {
+        log.apply(JSON.parse(line) as LogLine)
+      } catch {
+        // A line cut by a crash: everything before it is intact.
+      }
+    }
+    return log
+  }
+
+  /** Records a call event; returns false for a duplicate delivery. */
+  async recordEvent(event: CallEvent): Promise<boolean> {
+    const at = Date.parse(event.timestamp ?? '') || Date.now()
+    const duration = event.duration === undefined ? undefined : Number(event.duration)
+    const line: LogLine = {
+      kind: 'event',
+      uuid: event.uuid,
+      status: event.status,
+      at,
+      ...(event.conversation_uuid ? { conversationUuid: event.conversation_uuid } : {}),
+      ...(event.from ? { from: event.from } : {}),
+      ...(event.to ? { to: event.to } : {}),
+      ...(event.direction ? { direction: event.direction } : {}),
+      ...(duration !== undefined && Number.isFinite(duration) ? { duration } : {})
+    }
+    if (this.seen.has(eventKey(line))) return false
+    this.apply(line)
+    await this.append(line)
+    return true
+  }
+
+  /** Links the entry a call produced (by call uuid in stream mode, conversation in record mode). */
+  async linkEntry(link: { uuid?: string; conversationUuid?: string; entryPath: string }): Promise<void> {
+    const line: LogLine = { kind: 'entry', ...link }
+    this.apply(line)
+    await this.append(line)
+  }
+
+  get size(): number {
+    return this.calls.size
+  }
+
+  list(): CallDto[] {
+    return [...this.calls.values()].sort((a, b) => b.startedAt - a.startedAt)
+  }
+
+  /** CSV for spreadsheets: one row per call, statuses in order. */
+  toCsv(): string {
+    const header = ['call_uuid', 'conversation_uuid', 'from', 'to', 'direction', 'started_at', 'duration_seconds', 'statuses', 'entry_path']
+    const rows = this.list().map((call) => [
+      call.uuid,
+      call.conversationUuid ?? '',
+      call.from ?? '',
+      call.to ?? '',
+      call.direction ?? '',
+      new Date(call.startedAt).toISOString(),
+      call.durationSeconds === undefined ? '' : String(call.durationSeconds),
+      call.statuses.map((s) => s.status).join(' > '),
+      call.entryPath ?? ''
+    ])
+    return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
+  }
+
+  async flush(): Promise<void> {
+    await this.writes
+  }
+
+  private apply(line: LogLine): void {
+    if (line.kind === 'entry') {
+      const uuid = line.uuid ?? (line.conversationUuid ? this.byConversation.get(line.conversationUuid) : undefined)
+      const call = uuid ? this.calls.get(uuid) : undefined
+      if (call) call.entryPath = line.entryPath
+      else if (line.uuid ?? line.conversationUuid) this.pendingEntries.set((line.uuid ?? line.conversationUuid)!, line.entryPath)
+      return
+    }
+    this.seen.add(eventKey(line))
+    let call = this.calls.get(line.uuid)
+    if (!call) {
+      call = { uuid: line.uuid, statuses: [], startedAt: line.at }
+      this.calls.set(line.uuid, call)
+    }
+    if (line.conversationUuid) {
+      call.conversationUuid = line.conversationUuid
+      this.byConversation.set(line.conversationUuid, line.uuid)
+    }
+    call.from ??= line.from
+    call.to ??= line.to
+    call.direction ??= line.direction
+    if (line.duration !== undefined) call.durationSeconds = line.duration
+    call.startedAt = Math.min(call.startedAt, line.at)
+    call.statuses.push({ status: line.status, at: line.at })
+    call.statuses.sort((a, b) => a.at - b.at)
+    // An entry can be linked before the call's first event arrives (events and webhooks race).
+    const early = this.pendingEntries.get(line.uuid) ?? (line.conversationUuid ? this.pendingEntries.get(line.conversationUuid) : undefined)
+    if (early) call.entryPath = early
+  }
+
+  private append(line: LogLine): Promise<void> {
+    this.writes = this.writes.then(() => appendFile(this.file, JSON.stringify(line) + '\n'))
+    return this.writes
+  }
+}
+
+function eventKey(line: { uuid: string; status: string; at: number }): string {
+  return `${line.uuid}|${line.status}|${line.at}`
+}
+
+/** Quotes fields for CSV and defuses spreadsheet formulas (a caller id could start with "="). */
+function csvField(value: string): string {
+  const safe = /^[=+\-@]/.test(value) && !/^\+?\d+$/.test(value) ? `'${value}` : value
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+}

@@ -1,0 +1,126 @@
+import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
+import type { IntakeStatus } from '../../shared/intake'
+import type { Settings, SettingsStore } from '../app/settings'
+import type { WebhookServer } from '../http/webhook-server'
+import { entryPath } from '../journal/entry-path'
+import type { Journal } from '../journal/journal'
+import { CallLog } from './call-log'
+import { downloadRecording } from './recording-downloader'
+import { RecordingQueue } from './recording-queue'
+import { SocketTokens } from './socket-tokens'
+import { StreamReceiver } from './stream-receiver'
+import { mountWebhookRoutes } from './webhook-routes'
+
+export interface IntakeOptions {
+  dataDir: string
+  settings: SettingsStore
+  /** The journal new calls go to. */
+  journal: () => Journal
+  webhooks: WebhookServer
+  /** Recording downloads at once (tests and benchmarks tune it). */
+  downloadConcurrency?: number
+}
+
+/** Pushes for the window are coalesced: a burst of frames or downloads is one update. */
+const PUSH_DELAY_MS = 250
+
+/**
+ * Phone intake: the webhook routes, the durable recording queue (record mode), the WebSocket
+ * receiver (stream mode) and the private call log, wired to the active journal.
+ */
+export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls: [{ count: number }] }> {
+  private pushTimer: NodeJS.Timeout | null = null
+  private liveTicker: NodeJS.Timeout | null = null
+
+  private constructor(
+    private readonly options: IntakeOptions,
+    readonly callLog: CallLog,
+    readonly recordings: RecordingQueue,
+    readonly streams: StreamReceiver
+  ) {
+    super()
+  }
+
+  static async boot(options: IntakeOptions): Promise<IntakeService> {
+    const privateDir = join(options.dataDir, 'intake')
+    const callLog = await CallLog.open(join(privateDir, 'calls.jsonl'))
+    const tokens = await SocketTokens.load(join(privateDir, 'socket-key'))
+    const settings = (): Settings => options.settings.value
+    const recordings = new RecordingQueue({
+      dir: join(privateDir, 'recordings'),
+      concurrency: options.downloadConcurrency,
+      download: (job, file) => downloadRecording(job.url, file, options.settings.value),
+      addToJournal: async (job, file) => {
+        const entry = await options.journal().addAudioFile(file, { source: 'record', id: job.recordingUuid, madeAt: new Date(job.startedAt) })
+        if (job.conversationUuid) await callLog.linkEntry({ conversationUuid: job.conversationUuid, entryPath: entry.path })
+        return entry
+      }
+    })
+    const streams = new StreamReceiver({
+      dir: join(privateDir, 'streams'),
+      tokens,
+      maxSeconds: () => options.settings.value.maxSeconds,
+      deliver: async (recording) => {
+        const entry = await options.journal().addAudioFile(recording.file, {
+          source: 'stream',
+          id: recording.callUuid,
+          madeAt: new Date(recording.startedAt),
+          partial: recording.partial
+        })
+        await callLog.linkEntry({ uuid: recording.callUuid, entryPath: entry.path })
+      }
+    })
+    const service = new IntakeService(options, callLog, recordings, streams)
+    mountWebhookRoutes(options.webhooks.app, {
+      settings,
+      callLog,
+      tokens,
+      acceptRecording: async (job) => {
+        // A repeated delivery of a recording already in the journal or the queue is acknowledged and dropped.
+        const path = entryPath(new Date(job.startedAt), job.recordingUuid, 'mp3')
+        if (recordings.has(job.recordingUuid) || (await options.journal().getEntry(path))) return
+        await recordings.enqueue(job)
+      },
+      onCallEvent: () => service.emit('calls', { count: callLog.size })
+    })
+    options.webhooks.httpServer.on('upgrade', (request, socket, head) => {
+      if (new URL(request.url ?? '/', 'http://localhost').pathname === '/webhooks/socket') streams.handleUpgrade(request, socket, head)
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+    })
+    for (const source of [recordings, streams]) source.on('change', () => service.schedulePush())
+    recordings.on('added', () => service.emit('calls', { count: callLog.size }))
+    recordings.on('failed', (job, reason) => console.error(`[recordings] ${job.recordingUuid} failed for good: ${reason}`))
+    streams.on('error', (error) => console.error('[streams]', error.message))
+    await streams.boot()
+    await recordings.boot()
+    return service
+  }
+
+  status(): IntakeStatus {
+    return { mode: this.options.settings.value.mode, liveCalls: this.streams.liveCalls(), downloads: this.recordings.snapshot() }
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    if (this.liveTicker) clearInterval(this.liveTicker)
+    await this.streams.shutdown()
+    await this.recordings.stop()
+    await this.callLog.flush()
+  }
+
+  private schedulePush(): void {
+    // While calls are live, the window's elapsed times are refreshed once a second.
+    const live = this.streams.liveCalls().length > 0
+    if (live && !this.liveTicker) this.liveTicker = setInterval(() => this.schedulePush(), 1000)
+    if (!live && this.liveTicker) {
+      clearInterval(this.liveTicker)
+      this.liveTicker = null
+    }
+    if (this.pushTimer) return
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null
+      this.emit('intake', this.status())
+    }, PUSH_DELAY_MS)
+  }
+}

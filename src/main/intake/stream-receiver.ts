@@ -1,0 +1,215 @@
+import { EventEmitter } from 'node:events'
+import type { IncomingMessage } from 'node:http'
+import { mkdir, readdir, rename, rm } from 'node:fs/promises'
+import type { Duplex } from 'node:stream'
+import { join } from 'node:path'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import type { LiveCall } from '../../shared/intake'
+import type { SocketTokens } from './socket-tokens'
+import { repairWavFile, StreamingWavFile } from './streaming-wav-file'
+
+/** Vonage sends 20 ms of 16-bit mono PCM per message: 640 bytes at 16 kHz (what our NCCO asks for). */
+export const SAMPLE_RATE = 16000
+export const FRAME_BYTES = 640
+const FRAME_MS = 20
+/** Vonage call uuids: 32 hex digits, sometimes dashed. They name the entry file. */
+const CALL_UUID = /^[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** If the first message does not come soon after the handshake, the socket is not a call. */
+const CONNECTED_TIMEOUT_MS = 10_000
+
+/** A finished (or, after a crash, recovered) stream recording ready to become an entry. */
+export interface StreamRecording {
+  callUuid: string
+  file: string
+  startedAt: number
+  partial: boolean
+}
+
+interface ActiveCall {
+  callUuid: string
+  startedAt: number
+  socket: WebSocket
+  wav: StreamingWavFile | null
+  liveFile: string
+  connected: boolean
+  ended: boolean
+}
+
+export interface StreamReceiverOptions {
+  dir: string
+  tokens: SocketTokens
+  /** Longest call, in seconds of audio. */
+  maxSeconds: () => number
+  /** Hands a complete file to the journal; the receiver deletes the file once this resolves. */
+  deliver: (recording: StreamRecording) => Promise<void>
+}
+
+/**
+ * The WebSocket audio leg (Vonage is the client). Each call's PCM goes straight to its own WAV
+ * file on disk as it arrives, so memory does not grow with call length and many calls run side
+ * by side. Anything unexpected on one socket (no or wrong token, bad first message, frames of the
+ * wrong size or kind, a call past the time limit) ends that call only.
+ */
+export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }> {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
+  private readonly calls = new Map<string, ActiveCall>()
+  private readonly finishing = new Set<Promise<void>>()
+
+  constructor(private readonly options: StreamReceiverOptions) {
+    super()
+  }
+
+  /** Recordings left by a crash or an unfinished hand-over become entries now (partial ones marked). */
+  async boot(): Promise<void> {
+    await mkdir(this.options.dir, { recursive: true })
+    for (const name of await readdir(this.options.dir)) {
+      const match = /^(.+)\.(\d+)\.(live|done)\.wav$/.exec(name)
+      if (!match) continue
+      const [, callUuid = '', startedAt = '0', state] = match
+      const file = join(this.options.dir, name)
+      if (state === 'live' && (await repairWavFile(file, SAMPLE_RATE)) === 0) {
+        await rm(file, { force: true })
+        continue
+      }
+      await this.hand({ callUuid, file, startedAt: Number(startedAt), partial: state === 'live' })
+    }
+  }
+
+  liveCalls(): LiveCall[] {
+    return [...this.calls.values()].map((call) => ({
+      callId: call.callUuid,
+      startedAt: call.startedAt,
+      elapsedMs: call.wav ? Math.floor(call.wav.dataBytes / FRAME_BYTES) * FRAME_MS : 0
+    }))
+  }
+
+  /** For the webhook server's `upgrade` event on /webhooks/socket. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    const callUuid = url.searchParams.get('call') ?? ''
+    const refuse = (status: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    }
+    if (!CALL_UUID.test(callUuid) || !this.options.tokens.isValid(callUuid, url.searchParams.get('token'))) return refuse('401 Unauthorized')
+    if (this.calls.has(callUuid)) return refuse('409 Conflict')
+    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, callUuid.toLowerCase()))
+  }
+
+  /** Ends every call (their audio so far is kept) and waits until each is handed over. */
+  async shutdown(): Promise<void> {
+    for (const call of this.calls.values()) this.end(call, 1001, 'server shutting down')
+    await Promise.allSettled([...this.finishing])
+    this.server.close()
+  }
+
+  private accept(socket: WebSocket, callUuid: string): void {
+    const startedAt = Date.now()
+    const call: ActiveCall = {
+      callUuid,
+      startedAt,
+      socket,
+      wav: null,
+      liveFile: join(this.options.dir, `${callUuid}.${startedAt}.live.wav`),
+      connected: false,
+      ended: false
+    }
+    this.calls.set(callUuid, call)
+    const connectTimer = setTimeout(() => this.end(call, 1008, 'expected websocket:connected'), CONNECTED_TIMEOUT_MS)
+    socket.on('message', (data, isBinary) => {
+      if (call.connected) clearTimeout(connectTimer)
+      this.onMessage(call, data, isBinary)
+    })
+    socket.on('close', () => {
+      clearTimeout(connectTimer)
+      this.end(call, 1000, 'closed')
+    })
+    socket.on('error', () => this.end(call, 1011, 'socket error'))
+    this.emit('change')
+  }
+
+  private onMessage(call: ActiveCall, data: RawData, isBinary: boolean): void {
+    if (call.ended) return
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
+    if (!call.connected) {
+      if (isBinary || !isConnectedMessage(bytes)) return this.end(call, 1003, 'first message must be websocket:connected with audio/l16;rate=16000')
+      call.connected = true
+      StreamingWavFile.create(call.liveFile, SAMPLE_RATE).then(
+        (wav) => {
+          call.wav = wav
+          if (call.ended) this.finish(call)
+        },
+        (error: Error) => {
+          this.emit('error', error)
+          this.end(call, 1011, 'cannot write the recording')
+        }
+      )
+      return
+    }
+    if (!isBinary) {
+      // DTMF and other notices arrive as JSON text; anything else is not Vonage.
+      if (isJsonEvent(bytes)) return
+      return this.end(call, 1003, 'unexpected text frame')
+    }
+    if (bytes.length !== FRAME_BYTES) return this.end(call, 1003, `audio frames must be ${FRAME_BYTES} bytes`)
+    if (!call.wav) return this.end(call, 1011, 'recording not ready')
+    call.wav.append(bytes)
+    if (call.wav.dataBytes >= this.options.maxSeconds() * SAMPLE_RATE * 2) this.end(call, 1000, 'time limit reached')
+  }
+
+  private end(call: ActiveCall, code: number, reason: string): void {
+    if (call.ended) return
+    call.ended = true
+    if (call.socket.readyState === call.socket.OPEN) call.socket.close(code, reason)
+    // A socket that never said websocket:connected has no file; one whose file is still being
+    // created is finished when creation completes (see onMessage).
+    if (!call.connected) this.calls.delete(call.callUuid)
+    else if (call.wav) this.finish(call)
+    this.emit('change')
+  }
+
+  private finish(call: ActiveCall): void {
+    const work = (async () => {
+      const wav = call.wav!
+      const bytes = await wav.finish()
+      this.calls.delete(call.callUuid)
+      this.emit('change')
+      if (bytes === 0) return void (await rm(call.liveFile, { force: true }))
+      // Renamed before the hand-over: after a crash from here on, the file is known complete.
+      const done = call.liveFile.replace(/\.live\.wav$/, '.done.wav')
+      await rename(call.liveFile, done)
+      await this.hand({ callUuid: call.callUuid, file: done, startedAt: call.startedAt, partial: false })
+    })().catch((error: Error) => {
+      this.emit('error', error)
+    })
+    this.finishing.add(work)
+    void work.finally(() => this.finishing.delete(work))
+  }
+
+  private async hand(recording: StreamRecording): Promise<void> {
+    try {
+      await this.options.deliver(recording)
+      await rm(recording.file, { force: true })
+    } catch (error) {
+      // Kept on disk: the next start tries again.
+      this.emit('error', error as Error)
+    }
+  }
+}
+
+function isConnectedMessage(bytes: Buffer): boolean {
+  try {
+    const message = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
+    return message.event === 'websocket:connected' && String(message['content-type']).replace(/\s/g, '') === `audio/l16;rate=${SAMPLE_RATE}`
+  } catch {
+    return false
+  }
+}
+
+function isJsonEvent(bytes: Buffer): boolean {
+  try {
+    const message = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
+    return typeof message.event === 'string' && message.event.startsWith('websocket:')
+  } catch {
+    return false
+  }
+}

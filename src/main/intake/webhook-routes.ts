@@ -1,0 +1,104 @@
+import type { Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Settings } from '../app/settings'
+import type { CallLog } from './call-log'
+import { recordNcco, refusalNcco, streamNcco } from './ncco'
+import { parseRecordingEvent, RecordingEventError, type RecordingJob } from './recording-event'
+import type { SocketTokens } from './socket-tokens'
+import { checkSignature } from './webhook-signature'
+
+/** Vonage's webhook bodies are a few hundred bytes; anything near this is not Vonage. */
+export const WEBHOOK_BODY_LIMIT = 16 * 1024
+
+export interface WebhookDependencies {
+  settings: () => Settings
+  callLog: CallLog
+  tokens: SocketTokens
+  /** Durably queues a recording; resolves once it will survive a crash. */
+  acceptRecording: (job: RecordingJob) => Promise<void>
+  onCallEvent: () => void
+}
+
+type Body = { raw: Uint8Array; json: unknown }
+
+/**
+ * The internet-facing routes Vonage calls. Each request is read once with a size limit, its
+ * signature checked against the raw bytes (when a signature secret is configured), and only
+ * then parsed; a refused request changes nothing.
+ */
+export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
+  // Enforced while reading, so a body without Content-Length cannot be streamed in forever.
+  app.use('/webhooks/*', bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => refuse(c, 413, 'body too large') }))
+  const read = async (c: Context): Promise<Body | Response> => {
+    const declared = Number(c.req.header('content-length') ?? 0)
+    if (declared > WEBHOOK_BODY_LIMIT) return refuse(c, 413, 'body too large')
+    const raw = new Uint8Array(await c.req.arrayBuffer())
+    if (raw.byteLength > WEBHOOK_BODY_LIMIT) return refuse(c, 413, 'body too large')
+    const secret = deps.settings().signatureSecret
+    if (secret) {
+      const check = checkSignature({ authorization: c.req.header('authorization'), rawBody: raw, method: c.req.method }, secret)
+      if (!check.ok) return refuse(c, 401, check.reason)
+    }
+    if (c.req.method === 'GET') return { raw, json: Object.fromEntries(new URL(c.req.url).searchParams) }
+    try {
+      return { raw, json: JSON.parse(Buffer.from(raw).toString('utf8')) as unknown }
+    } catch {
+      return refuse(c, 400, 'body must be JSON')
+    }
+  }
+
+  const answer = async (c: Context): Promise<Response> => {
+    const body = await read(c)
+    if (body instanceof Response) return body
+    const fields = asObject(body.json)
+    const callUuid = typeof fields?.uuid === 'string' ? fields.uuid : ''
+    if (!fields || !callUuid) return refuse(c, 400, 'answer webhook needs the call uuid')
+    const settings = deps.settings()
+    const from = typeof fields.from === 'string' ? fields.from.replace(/\D/g, '') : ''
+    if (settings.allowedCallers.length > 0 && !settings.allowedCallers.includes(from)) return c.json(refusalNcco())
+    const publicBase = (settings.publicUrl || new URL(c.req.url).origin).replace(/\/+$/, '')
+    const context = { settings, publicBase, callUuid, socketToken: deps.tokens.tokenFor(callUuid.toLowerCase()) }
+    return c.json(settings.mode === 'stream' ? streamNcco(context) : recordNcco(context))
+  }
+  app.get('/webhooks/answer', answer)
+  app.post('/webhooks/answer', answer)
+
+  app.post('/webhooks/event', async (c) => {
+    const body = await read(c)
+    if (body instanceof Response) return body
+    const event = asObject(body.json)
+    if (!event || typeof event.uuid !== 'string' || typeof event.status !== 'string') {
+      // Error notices (e.g. an NCCO Vonage could not run) carry no status: log them, accept them.
+      if (event && typeof event.reason === 'string') {
+        console.error(`[webhooks] Vonage reported: ${event.reason.slice(0, 300)}`)
+        return c.body(null, 204)
+      }
+      return refuse(c, 400, 'event needs uuid and status')
+    }
+    if (await deps.callLog.recordEvent(event as never)) deps.onCallEvent()
+    return c.body(null, 204)
+  })
+
+  app.post('/webhooks/recording', async (c) => {
+    const body = await read(c)
+    if (body instanceof Response) return body
+    let job: RecordingJob
+    try {
+      job = parseRecordingEvent(body.json, deps.settings().apiHost)
+    } catch (error) {
+      if (error instanceof RecordingEventError) return refuse(c, 400, error.message)
+      throw error
+    }
+    await deps.acceptRecording(job)
+    return c.body(null, 204)
+  })
+}
+
+function asObject(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+}
+
+function refuse(c: Context, status: 400 | 401 | 413, message: string): Response {
+  if (status === 413) c.header('Connection', 'close')
+  return c.json({ error: message }, status)
+}

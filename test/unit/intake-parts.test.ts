@@ -1,0 +1,125 @@
+import { strict as assert } from 'node:assert'
+import { randomUUID } from 'node:crypto'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import wavefile from 'wavefile'
+import { CallLog } from '../../src/main/intake/call-log'
+import { parseRecordingEvent } from '../../src/main/intake/recording-event'
+import { repairWavFile, StreamingWavFile } from '../../src/main/intake/streaming-wav-file'
+import { probeAudio } from '../../src/main/journal/audio-probe'
+import { makeTempDir } from '../helpers/temp-dir'
+
+const uuid = randomUUID()
+const event = (overrides: Record<string, unknown>) => ({
+  start_time: '2026-02-03T04:05:06Z',
+  recording_url: `https://api-us-3.vonage.com/v1/files/${randomUUID()}`,
+  size: 1200,
+  recording_uuid: uuid,
+  conversation_uuid: 'CON-' + randomUUID(),
+  ...overrides
+})
+
+describe('recording events', () => {
+  it('accepts a Vonage host or the configured API host', () => {
+    const job = parseRecordingEvent(event({}), '')
+    assert.equal(job.recordingUuid, uuid)
+    assert.equal(job.startedAt, Date.parse('2026-02-03T04:05:06Z'))
+    assert.ok(parseRecordingEvent(event({ recording_url: 'http://127.0.0.1:4010/v1/files/abc' }), 'http://127.0.0.1:4010'))
+  })
+  it('refuses empty, foreign, look-alike and non-https URLs, and uuids that are not UUIDs', () => {
+    const refused: Array<[Record<string, unknown>, RegExp]> = [
+      [{ recording_url: '' }, /empty/],
+      [{ recording_url: 'https://evil.example/v1/files/x' }, /not on a Vonage API host/],
+      [{ recording_url: 'https://api.nexmo.com.evil.example/v1/files/x' }, /not on a Vonage API host/],
+      [{ recording_url: 'http://api.nexmo.com/v1/files/x' }, /not on a Vonage API host/],
+      [{ recording_url: 'https://user:pw@api.nexmo.com/v1/files/x' }, /not on a Vonage API host/],
+      [{ recording_url: 'https://api.nexmo.com/../../etc/passwd' }, /not on a Vonage API host/],
+      [{ recording_url: 'http://127.0.0.1:4011/v1/files/x' }, /not on a Vonage API host/],
+      [{ recording_uuid: '../../etc/passwd' }, /UUID/],
+      [{ recording_uuid: 42 }, /UUID/]
+    ]
+    for (const [overrides, message] of refused) {
+      assert.throws(() => parseRecordingEvent(event(overrides), 'http://127.0.0.1:4010'), message, JSON.stringify(overrides))
+    }
+    assert.throws(() => parseRecordingEvent([], ''), /JSON object/)
+  })
+})
+
+describe('call log', () => {
+  it('drops duplicate deliveries, links entries, survives reopening and exports safe CSV', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const file = join(dir, 'calls.jsonl')
+      const log = await CallLog.open(file)
+      const call = { uuid: 'aaaa', conversation_uuid: 'CON-1', from: '447700900001', to: '447700900000', direction: 'inbound' }
+      assert.equal(await log.recordEvent({ ...call, status: 'started', timestamp: '2026-01-01T10:00:00.000Z' }), true)
+      assert.equal(await log.recordEvent({ ...call, status: 'started', timestamp: '2026-01-01T10:00:00.000Z' }), false)
+      await log.recordEvent({ ...call, status: 'completed', timestamp: '2026-01-01T10:01:00.000Z', duration: '60' })
+      await log.linkEntry({ conversationUuid: 'CON-1', entryPath: '/recordings/2026/01/x.mp3' })
+      await log.recordEvent({ uuid: 'bbbb', from: '=HYPERLINK("x")', status: 'started', timestamp: '2026-01-02T10:00:00.000Z' })
+      await log.flush()
+      await writeFile(file, (await readFile(file, 'utf8')) + '{"kind":"event","uu') // a crash mid-line
+      const reopened = await CallLog.open(file)
+      const [second, first] = reopened.list()
+      assert.equal(first?.uuid, 'aaaa')
+      assert.deepEqual(first?.statuses.map((s) => s.status), ['started', 'completed'])
+      assert.equal(first?.durationSeconds, 60)
+      assert.equal(first?.entryPath, '/recordings/2026/01/x.mp3')
+      assert.equal(second?.uuid, 'bbbb')
+      const csv = reopened.toCsv()
+      assert.match(csv, /^call_uuid,conversation_uuid,from,to,direction,started_at,duration_seconds,statuses,entry_path\r\n/)
+      assert.match(csv, /aaaa,CON-1,447700900001,447700900000,inbound,2026-01-01T10:00:00.000Z,60,started > completed,\/recordings\/2026\/01\/x.mp3/)
+      assert.match(csv, /"'=HYPERLINK\(""x""\)"/, 'a formula in a caller id is defused')
+    } finally {
+      await cleanup()
+    }
+  })
+})
+
+describe('streaming WAV files', () => {
+  const pcm = (frames: number): Buffer => {
+    const buffer = Buffer.alloc(frames * 640)
+    for (let i = 0; i < buffer.length / 2; i++) buffer.writeInt16LE(Math.round(8000 * Math.sin(i / 10)), i * 2)
+    return buffer
+  }
+
+  it('writes a valid WAV whose samples are exactly what was appended', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const file = join(dir, 'call.wav')
+      const wav = await StreamingWavFile.create(file, 16000)
+      const audio = pcm(250) // 5 s
+      for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
+      assert.equal(await wav.finish(), audio.length)
+      const parsed = new wavefile.WaveFile(await readFile(file))
+      assert.equal(parsed.fmt.sampleRate, 16000)
+      assert.equal(parsed.fmt.numChannels, 1)
+      assert.ok(Buffer.from(parsed.data.samples).equals(audio))
+      assert.equal((await probeAudio(file)).durationMs, 5000)
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('repairs a file cut off mid-call into a playable WAV of what reached the disk', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const file = join(dir, 'cut.wav')
+      const wav = await StreamingWavFile.create(file, 16000)
+      const audio = pcm(200)
+      for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
+      await wav.finish()
+      // Simulate a crash: header sizes still zero, plus half a sample at the end.
+      const bytes = await readFile(file)
+      bytes.writeUInt32LE(0, 4)
+      bytes.writeUInt32LE(0, 40)
+      await writeFile(file, Buffer.concat([bytes, Buffer.from([1])]))
+      assert.equal(await repairWavFile(file), audio.length)
+      const parsed = new wavefile.WaveFile(await readFile(file))
+      assert.ok(Buffer.from(parsed.data.samples).equals(audio))
+    } finally {
+      await cleanup()
+    }
+  })
+})
