@@ -9,10 +9,12 @@ export default defineConfig({
     resolve: { alias: shared },
     build: {
       rolldownOptions: {
-        // Two entries over the same services: the Electron adapter and the headless host.
+        // Two entries over the same services (the Electron adapter and the headless host), and the
+        // Vonage simulator's command line (`npm run simulate-call`).
         input: {
           index: resolve('src/main/index.ts'),
-          headless: resolve('src/main/headless.ts')
+          headless: resolve('src/main/headless.ts'),
+          'simulate-call': resolve('src/main/simulate-call.ts')
         }
       }
     }

@@ -1,0 +1,86 @@
+import type { CallerAudio } from './caller-audio'
+import type { SigningMode } from './callback-signing'
+import type { StreamLegResult } from './websocket-leg'
+import type { SentCallback } from './webhook-client'
+
+export interface PlaceCallOptions {
+  /** The app's answer webhook; default: the simulated application's `answer_url`. */
+  answerUrl?: string
+  /** Default: the application's `answer_url.http_method`, else GET (Vonage's default). */
+  answerMethod?: 'GET' | 'POST'
+  /** The app's event webhook; default: the application's `event_url`. */
+  eventUrl?: string
+  /** The caller's number, E.164 digits without "+" (default 447700900001). */
+  from?: string
+  /** The number called (default 447700900000). */
+  to?: string
+  /** What the caller says (default: the bundled speech). */
+  audio?: CallerAudio
+  /** Real-time pacing (default true). False: no waits, frames as fast as the socket takes them. */
+  realtime?: boolean
+  /** Digits the caller presses at each `input` action, in order; missing = the input times out. */
+  dtmf?: string[]
+  /** Press the record's `endOnKey` after speaking (default true); false = the caller hangs up instead. */
+  pressEndOnKey?: boolean
+  /** How callbacks are signed (default 'valid'). */
+  signing?: SigningMode
+  /** Deliver every event and recording callback twice, as Vonage's retries can. */
+  duplicateEvents?: boolean
+  /** Post the recording event after `completed` instead of when the record ends (both happen). */
+  recordingEventAfterCompleted?: boolean
+  /** Post a failed recording's event: `recording_url: ""`, `size: 0`, nothing stored. */
+  emptyRecording?: boolean
+  /** Also post the WebSocket leg's own events (its uuid, `direction: "outbound"`, `to` = the URI). */
+  websocketLegEvents?: boolean
+  /** `region_url` sent to the answer webhook (default https://api-us-3.vonage.com). */
+  regionUrl?: string
+  /** Webhook timeouts (Vonage: connect 1 s, answer read 5 s, event read 10 s). */
+  connectTimeoutMs?: number
+  answerTimeoutMs?: number
+  eventTimeoutMs?: number
+  /** One line per step, for the CLI and logs. */
+  onProgress?: (line: string) => void
+}
+
+/** A recording the call made, as stored in the simulator and announced to the app. */
+export interface SimRecording {
+  fileId: string
+  recordingUuid: string
+  url: string
+  size: number
+  contentType: string
+  bytes: Buffer
+  durationMs: number
+  startTime: string
+  endTime: string
+  /** How the record action ended. */
+  endedBy: 'key' | 'silence' | 'timeout' | 'hangup'
+}
+
+export interface CallResult {
+  uuid: string
+  conversationUuid: string
+  /** 'failed': the answer webhook or an NCCO could not be used; the call still ended with `completed`. */
+  status: 'completed' | 'failed'
+  /** What went wrong, in words fit to print. */
+  error?: string
+  /** From answer to hang-up, in call time. */
+  durationMs: number
+  /** Every callback sent, in order, retries and duplicates included. */
+  callbacks: SentCallback[]
+  /** The NCCO actions run, in order. */
+  actions: string[]
+  recordings: SimRecording[]
+  /** One per `connect` action: what was streamed (`bytes` are exactly the PCM sent). */
+  streams: StreamLegResult[]
+}
+
+export interface CallHandle {
+  /** The call leg's uuid (32 hex digits). */
+  uuid: string
+  /** `CON-<uuid>`. */
+  conversationUuid: string
+  done: Promise<CallResult>
+  /** The caller hangs up now: the current action stops, the call completes. */
+  hangUp(): void
+}

@@ -1,0 +1,191 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { getRequestListener } from '@hono/node-server'
+import { Hono } from 'hono'
+import { createSimAccount, type SimAccount } from './account'
+import { apiError } from './api-errors'
+import { addApplicationRoutes, type VonageApplication, type WebhookAddress } from './applications-api'
+import { placeCall } from './call'
+import type { CallHandle, PlaceCallOptions } from './call-options'
+import { loadCallerAudio, type CallerAudio } from './caller-audio'
+import { addFileRoutes, DownloadFaults, type DownloadRecord, type FakeBody } from './files-api'
+import { RecordingStore } from './recording-store'
+
+export interface SimulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Default 0 (a free port). */
+  port?: number
+  /** Fixed credentials (e.g. the app's own); anything missing is generated. */
+  account?: Partial<Omit<SimAccount, 'publicKey'>>
+  /** Delay before every API response (downloads, Applications API), in ms. */
+  latencyMs?: number
+  /** The application's voice webhooks, as the Vonage dashboard would hold them. */
+  answerUrl?: string
+  eventUrl?: string
+  /** Recording retention (default 30 days). */
+  retentionMs?: number
+}
+
+/**
+ * A local stand-in for Vonage: the API host the app downloads recordings from and manages its
+ * application on (`VONAGE_API_HOST`), and the caller that places calls on the app's webhooks.
+ */
+export class VonageSimulator {
+  readonly recordings: RecordingStore
+  /** Every file download request, in order, with the status it got. */
+  readonly downloads: DownloadRecord[] = []
+  /** Delay before every API response, in ms; change it at any time. */
+  latencyMs: number
+  private readonly faults = new DownloadFaults()
+  private readonly server: Server
+  private applicationState: VonageApplication
+  private bundledAudio: CallerAudio | undefined
+  private baseUrl = ''
+
+  private constructor(
+    readonly account: SimAccount,
+    options: SimulatorOptions
+  ) {
+    this.latencyMs = options.latencyMs ?? 0
+    this.recordings = new RecordingStore(options.retentionMs)
+    this.applicationState = {
+      id: account.applicationId,
+      name: 'Voice Journal (simulated)',
+      capabilities: {
+        voice: {
+          signed_callbacks: true,
+          webhooks: {
+            ...(options.answerUrl ? { answer_url: { address: options.answerUrl, http_method: 'GET' } } : {}),
+            ...(options.eventUrl ? { event_url: { address: options.eventUrl, http_method: 'POST' } } : {})
+          }
+        }
+      },
+      keys: { public_key: account.publicKey }
+    }
+    const app = new Hono()
+    app.use('*', async (_c, next) => {
+      if (this.latencyMs > 0) await sleep(this.latencyMs)
+      await next()
+    })
+    addFileRoutes(app, {
+      store: this.recordings,
+      faults: this.faults,
+      log: this.downloads,
+      application: () => ({ id: this.applicationState.id, publicKey: this.applicationState.keys.public_key })
+    })
+    addApplicationRoutes(app, {
+      apiKey: account.apiKey,
+      apiSecret: account.apiSecret,
+      get: () => this.applicationState,
+      set: (application) => (this.applicationState = application)
+    })
+    app.notFound((c) => apiError(c, 404, 'Not Found', `The simulator has no ${c.req.method} ${new URL(c.req.url).pathname}.`))
+    app.onError((error, c) => {
+      console.error('[vonage-sim] request failed:', error)
+      return apiError(c, 500, 'Internal Error', error.message)
+    })
+    this.server = createServer(getRequestListener(app.fetch))
+  }
+
+  /** Starts the API server; resolves once it listens. */
+  static async start(options: SimulatorOptions = {}): Promise<VonageSimulator> {
+    const simulator = new VonageSimulator(createSimAccount(options.account), options)
+    const host = options.host ?? '127.0.0.1'
+    await new Promise<void>((resolve, reject) => {
+      simulator.server.once('error', reject)
+      simulator.server.listen(options.port ?? 0, host, () => resolve())
+    })
+    const { port } = simulator.server.address() as AddressInfo
+    simulator.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+    return simulator
+  }
+
+  /** The API base, e.g. http://127.0.0.1:41234: the app's VONAGE_API_HOST. */
+  get url(): string {
+    return this.baseUrl
+  }
+
+  /** The application as the Applications API holds it (what GET returns, less `_links`). */
+  get application(): VonageApplication {
+    return this.applicationState
+  }
+
+  /** What the app must be configured with to take this simulator's calls and downloads. */
+  appEnvironment(privateKeyPath?: string): Record<string, string> {
+    return {
+      VONAGE_APPLICATION_ID: this.account.applicationId,
+      VONAGE_PRIVATE_KEY: privateKeyPath ?? this.account.privateKey,
+      VONAGE_SIGNATURE_SECRET: this.account.signatureSecret,
+      VONAGE_API_HOST: this.url
+    }
+  }
+
+  /** The next `count` file downloads fail with `status` (default 503), before any other check. */
+  failNextDownloads(count: number, status = 503): void {
+    this.faults.failCount = count
+    this.faults.failStatus = status
+  }
+
+  /** Downloads of `fileId` answer 200 with this body instead of the audio (default: an HTML page labelled audio/mpeg). */
+  serveNonAudio(fileId: string, fake: Partial<FakeBody> = {}): void {
+    this.faults.fakeBodies.set(fileId, {
+      contentType: fake.contentType ?? 'audio/mpeg',
+      body: fake.body ?? '<!doctype html><html><body><h1>Service temporarily unavailable</h1></body></html>'
+    })
+  }
+
+  /** Ages a recording past Vonage's 30 days: its URL then answers 404. */
+  expireRecording(fileId: string): void {
+    this.recordings.expire(fileId)
+  }
+
+  /**
+   * Places one inbound call on the app. Answer and event URLs default to the application's
+   * voice webhooks (set by the options or through the Applications API).
+   */
+  placeCall(options: PlaceCallOptions = {}): CallHandle {
+    const voice = this.applicationState.capabilities.voice
+    const webhooks = voice?.webhooks ?? {}
+    const answerUrl = options.answerUrl ?? webhooks.answer_url?.address
+    const eventUrl = options.eventUrl ?? webhooks.event_url?.address
+    if (!answerUrl || !eventUrl) throw new Error('placeCall needs an answer URL and an event URL (options or the application webhooks).')
+    return placeCall(
+      {
+        account: this.account,
+        store: this.recordings,
+        baseUrl: this.url,
+        audio: () => options.audio ?? (this.bundledAudio ??= loadCallerAudio()),
+        answerUrl,
+        answerMethod: options.answerMethod ?? webhooks.answer_url?.http_method ?? 'GET',
+        ...(webhooks.fallback_answer_url && !options.answerUrl ? { fallbackAnswerUrl: webhooks.fallback_answer_url.address } : {}),
+        eventUrl
+      },
+      {
+        // The application's own settings, as Vonage applies them; explicit options win.
+        ...(voice?.signed_callbacks === false ? { signing: 'none' as const } : {}),
+        ...timeouts(webhooks.answer_url, webhooks.event_url),
+        ...options
+      }
+    )
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+}
+
+/** `connect_timeout`/`socket_timeout` (ms) of the application's webhooks, when set. */
+function timeouts(answer: WebhookAddress | undefined, event: WebhookAddress | undefined): Partial<PlaceCallOptions> {
+  const ms = (value: unknown): number | undefined => (typeof value === 'number' && value > 0 ? value : undefined)
+  const connect = ms(answer?.connect_timeout)
+  const answerRead = ms(answer?.socket_timeout)
+  const eventRead = ms(event?.socket_timeout)
+  return {
+    ...(connect ? { connectTimeoutMs: connect } : {}),
+    ...(answerRead ? { answerTimeoutMs: answerRead } : {}),
+    ...(eventRead ? { eventTimeoutMs: eventRead } : {})
+  }
+}
