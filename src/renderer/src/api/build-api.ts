@@ -14,6 +14,14 @@ export function buildApi(call: CallFn): VoiceJournalApi {
     finishImport: (args) => call('finishImport', args),
     cancelImport: (args) => call('cancelImport', args),
     deleteEntry: (args) => call('deleteEntry', args),
-    renameEntry: (args) => call('renameEntry', args)
+    renameEntry: (args) => call('renameEntry', args),
+    getSettings: () => call('getSettings', undefined),
+    saveSettings: (args) => call('saveSettings', args),
+    configureVonageApplication: (args) => call('configureVonageApplication', args),
+    getIntakeStatus: () => call('getIntakeStatus', undefined),
+    retryDownload: (args) => call('retryDownload', args),
+    listCalls: () => call('listCalls', undefined),
+    exportCallsCsv: () => call('exportCallsCsv', undefined),
+    simulateCall: (args) => call('simulateCall', args)
   }
 }

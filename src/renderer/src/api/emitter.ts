@@ -26,5 +26,10 @@ export function createEmitter() {
     }
   }
 
-  return { on, emit }
+  /** Whether anyone listens, so a resync fetches only what somebody will use. */
+  function has(event: ApiEventName): boolean {
+    return (listeners.get(event)?.size ?? 0) > 0
+  }
+
+  return { on, emit, has }
 }

@@ -1,4 +1,14 @@
-import { ApiError, type ApiArgs, type ApiClient, type ApiErrorCode, type ApiMethod, type ApiResult } from '../../../shared/api'
+import {
+  API_EVENTS,
+  ApiError,
+  type ApiArgs,
+  type ApiClient,
+  type ApiErrorCode,
+  type ApiEventName,
+  type ApiEvents,
+  type ApiMethod,
+  type ApiResult
+} from '../../../shared/api'
 import { buildApi } from './build-api'
 import { createEmitter } from './emitter'
 import { openEventSocket } from './event-socket'
@@ -54,13 +64,25 @@ export function createHttpClient(token: string): ApiClient {
     }) as Promise<ApiResult<M>>
   }
 
-  async function resync(): Promise<void> {
-    // Whatever changed while the socket was down arrives as one fresh status.
+  /** How each event's current value is fetched when pushes may have been missed. */
+  const current: { [E in ApiEventName]: () => Promise<ApiEvents[E]> } = {
+    status: () => call('getStatus', undefined),
+    intake: () => call('getIntakeStatus', undefined),
+    calls: async () => ({ count: (await call('listCalls', undefined)).length })
+  }
+
+  async function resyncOne<E extends ApiEventName>(event: E): Promise<void> {
+    if (!emitter.has(event)) return
     try {
-      emitter.emit('status', await call('getStatus', undefined))
+      emitter.emit(event, await current[event]())
     } catch {
       // The socket is up but the API is not (yet); the next event or reconnect will resync.
     }
+  }
+
+  async function resync(): Promise<void> {
+    // Whatever changed while the socket was down arrives as one fresh value per event.
+    await Promise.all(API_EVENTS.map((event) => resyncOne(event)))
   }
 
   function ensureSocket(): void {
