@@ -13,6 +13,8 @@ export interface HeadlessInfo {
   key: string
   link: string
   webhookUrl: string
+  /** The webhooks as reached from this machine (webhookUrl is the public address when one is set). */
+  localWebhookUrl: string
   uiUrl: string
   dataDir: string
 }
@@ -27,13 +29,18 @@ export interface HeadlessApp {
   call<T = unknown>(method: string, args?: unknown): Promise<T>
   importFile(file: string): Promise<EntryDto>
   stop(): Promise<number | null>
+  /** SIGKILL: the crash case (no shutdown code runs). */
+  kill(): Promise<void>
+  /** The bytes of an entry's audio as the window would fetch them. */
+  audio(path: string, version?: number): Promise<Buffer>
 }
 
 /** Starts the built headless host (`out/main/headless.js`) as a separate process, as users run it. */
-export async function startHeadless(dataDir: string, extraArgs: string[]): Promise<HeadlessApp> {
+export async function startHeadless(dataDir: string, extraArgs: string[], env: NodeJS.ProcessEnv = {}): Promise<HeadlessApp> {
   if (!existsSync(HEADLESS_ENTRY)) throw new Error('out/main/headless.js is missing: run `npm run build` first (npm test does).')
   const child = spawn(process.execPath, [HEADLESS_ENTRY, '--data', dataDir, '--webhook-port', '0', '--webhook-host', '127.0.0.1', '--ui-port', '0', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env }
   })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -81,6 +88,18 @@ export async function startHeadless(dataDir: string, extraArgs: string[]): Promi
       } finally {
         await handle.close()
       }
+    },
+    kill: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGKILL')
+      }),
+    async audio(path, version) {
+      const query = `token=${token}${version === undefined ? '' : `&version=${version}`}`
+      const response = await fetch(`${origin}/audio${path}?${query}`)
+      if (!response.ok) throw new Error(`audio ${path}: ${response.status}`)
+      return Buffer.from(await response.arrayBuffer())
     },
     stop: () =>
       new Promise((resolve) => {

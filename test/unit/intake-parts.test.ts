@@ -10,6 +10,12 @@ import { repairWavFile, StreamingWavFile } from '../../src/main/intake/streaming
 import { probeAudio } from '../../src/main/journal/audio-probe'
 import { makeTempDir } from '../helpers/temp-dir'
 
+/** The parts of a parsed WAV these tests read (wavefile types its chunks as plain objects). */
+function readWav(bytes: Buffer): { sampleRate: number; channels: number; samples: Buffer } {
+  const wav = new wavefile.WaveFile(bytes) as unknown as { fmt: { sampleRate: number; numChannels: number }; data: { samples: Uint8Array } }
+  return { sampleRate: wav.fmt.sampleRate, channels: wav.fmt.numChannels, samples: Buffer.from(wav.data.samples) }
+}
+
 const uuid = randomUUID()
 const event = (overrides: Record<string, unknown>) => ({
   start_time: '2026-02-03T04:05:06Z',
@@ -88,14 +94,14 @@ describe('streaming WAV files', () => {
     const { dir, cleanup } = await makeTempDir()
     try {
       const file = join(dir, 'call.wav')
-      const wav = await StreamingWavFile.create(file, 16000)
+      const wav = new StreamingWavFile(file, 16000)
       const audio = pcm(250) // 5 s
       for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
       assert.equal(await wav.finish(), audio.length)
-      const parsed = new wavefile.WaveFile(await readFile(file))
-      assert.equal(parsed.fmt.sampleRate, 16000)
-      assert.equal(parsed.fmt.numChannels, 1)
-      assert.ok(Buffer.from(parsed.data.samples).equals(audio))
+      const parsed = readWav(await readFile(file))
+      assert.equal(parsed.sampleRate, 16000)
+      assert.equal(parsed.channels, 1)
+      assert.ok(parsed.samples.equals(audio))
       assert.equal((await probeAudio(file)).durationMs, 5000)
     } finally {
       await cleanup()
@@ -106,7 +112,7 @@ describe('streaming WAV files', () => {
     const { dir, cleanup } = await makeTempDir()
     try {
       const file = join(dir, 'cut.wav')
-      const wav = await StreamingWavFile.create(file, 16000)
+      const wav = new StreamingWavFile(file, 16000)
       const audio = pcm(200)
       for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
       await wav.finish()
@@ -116,8 +122,7 @@ describe('streaming WAV files', () => {
       bytes.writeUInt32LE(0, 40)
       await writeFile(file, Buffer.concat([bytes, Buffer.from([1])]))
       assert.equal(await repairWavFile(file), audio.length)
-      const parsed = new wavefile.WaveFile(await readFile(file))
-      assert.ok(Buffer.from(parsed.data.samples).equals(audio))
+      assert.ok(readWav(await readFile(file)).samples.equals(audio))
     } finally {
       await cleanup()
     }

@@ -73,8 +73,14 @@ export function createApiHandlers(context: HandlerContext): VoiceJournalApi {
       fileName: `voice-journal-calls-${new Date().toISOString().slice(0, 10)}.csv`,
       csv: context.intake.callLog.toCsv()
     }),
-    simulateCall: async () => {
-      throw new ApiError('unavailable', 'The call simulator is not available in this build.')
+    simulateCall: async (args) => {
+      const mode = args?.mode ?? context.settings.value.mode
+      if (mode !== 'record' && mode !== 'stream') throw new ApiError('bad-request', 'mode must be "record" or "stream"')
+      try {
+        return { callUuid: await context.intake.simulateCall(mode) }
+      } catch (error) {
+        throw new ApiError('unavailable', (error as Error).message)
+      }
     }
   }
 }

@@ -11,6 +11,7 @@ import { Hono } from 'hono'
 export class WebhookServer {
   readonly app = new Hono()
   private readonly server: Server
+  private listeningUrl: string | null = null
 
   constructor() {
     this.app.get('/healthz', (c) => c.text('ok'))
@@ -31,7 +32,15 @@ export class WebhookServer {
       this.server.once('error', reject)
       this.server.listen(port, host, () => resolve())
     })
-    return (this.server.address() as AddressInfo).port
+    const { port: actual } = this.server.address() as AddressInfo
+    const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+    this.listeningUrl = `http://${local.includes(':') ? `[${local}]` : local}:${actual}/webhooks`
+    return actual
+  }
+
+  /** The webhooks' base as reached from this machine (null until listening). */
+  get localUrl(): string | null {
+    return this.listeningUrl
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
-import type { IntakeStatus } from '../../shared/intake'
+import type { IntakeMode, IntakeStatus } from '../../shared/intake'
 import type { Settings, SettingsStore } from '../app/settings'
 import type { WebhookServer } from '../http/webhook-server'
 import { entryPath } from '../journal/entry-path'
 import type { Journal } from '../journal/journal'
 import { CallLog } from './call-log'
+import { CallSimulation } from './call-simulation'
 import { downloadRecording } from './recording-downloader'
 import { RecordingQueue } from './recording-queue'
 import { SocketTokens } from './socket-tokens'
@@ -37,7 +38,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     private readonly options: IntakeOptions,
     readonly callLog: CallLog,
     readonly recordings: RecordingQueue,
-    readonly streams: StreamReceiver
+    readonly streams: StreamReceiver,
+    private readonly simulation: CallSimulation
   ) {
     super()
   }
@@ -46,11 +48,12 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     const privateDir = join(options.dataDir, 'intake')
     const callLog = await CallLog.open(join(privateDir, 'calls.jsonl'))
     const tokens = await SocketTokens.load(join(privateDir, 'socket-key'))
-    const settings = (): Settings => options.settings.value
+    const simulation = new CallSimulation(options.dataDir, () => options.webhooks.localUrl)
+    const settings = (): Settings => simulation.effective(options.settings.value)
     const recordings = new RecordingQueue({
       dir: join(privateDir, 'recordings'),
       concurrency: options.downloadConcurrency,
-      download: (job, file) => downloadRecording(job.url, file, options.settings.value),
+      download: (job, file) => downloadRecording(job.url, file, settings()),
       addToJournal: async (job, file) => {
         const entry = await options.journal().addAudioFile(file, { source: 'record', id: job.recordingUuid, madeAt: new Date(job.startedAt) })
         if (job.conversationUuid) await callLog.linkEntry({ conversationUuid: job.conversationUuid, entryPath: entry.path })
@@ -60,7 +63,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     const streams = new StreamReceiver({
       dir: join(privateDir, 'streams'),
       tokens,
-      maxSeconds: () => options.settings.value.maxSeconds,
+      maxSeconds: () => settings().maxSeconds,
       deliver: async (recording) => {
         const entry = await options.journal().addAudioFile(recording.file, {
           source: 'stream',
@@ -71,7 +74,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
         await callLog.linkEntry({ uuid: recording.callUuid, entryPath: entry.path })
       }
     })
-    const service = new IntakeService(options, callLog, recordings, streams)
+    const service = new IntakeService(options, callLog, recordings, streams, simulation)
     mountWebhookRoutes(options.webhooks.app, {
       settings,
       callLog,
@@ -98,7 +101,15 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
   }
 
   status(): IntakeStatus {
-    return { mode: this.options.settings.value.mode, liveCalls: this.streams.liveCalls(), downloads: this.recordings.snapshot() }
+    return { mode: this.simulation.effective(this.options.settings.value).mode, liveCalls: this.streams.liveCalls(), downloads: this.recordings.snapshot() }
+  }
+
+  /** A call from the built-in simulator, through the real webhooks (only without a Vonage account). */
+  simulateCall(mode: IntakeMode): Promise<string> {
+    return this.simulation.place(this.options.settings.value, mode, (error) => {
+      if (error) console.error(`[simulator] the simulated call failed: ${error}`)
+      this.schedulePush()
+    })
   }
 
   async shutdown(): Promise<void> {
@@ -107,6 +118,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     await this.streams.shutdown()
     await this.recordings.stop()
     await this.callLog.flush()
+    await this.simulation.close()
   }
 
   private schedulePush(): void {

@@ -29,9 +29,9 @@ interface ActiveCall {
   callUuid: string
   startedAt: number
   socket: WebSocket
+  /** Created when the websocket:connected message arrives; null before. */
   wav: StreamingWavFile | null
   liveFile: string
-  connected: boolean
   ended: boolean
 }
 
@@ -110,13 +110,12 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }>
       socket,
       wav: null,
       liveFile: join(this.options.dir, `${callUuid}.${startedAt}.live.wav`),
-      connected: false,
       ended: false
     }
     this.calls.set(callUuid, call)
     const connectTimer = setTimeout(() => this.end(call, 1008, 'expected websocket:connected'), CONNECTED_TIMEOUT_MS)
     socket.on('message', (data, isBinary) => {
-      if (call.connected) clearTimeout(connectTimer)
+      if (call.wav) clearTimeout(connectTimer)
       this.onMessage(call, data, isBinary)
     })
     socket.on('close', () => {
@@ -130,19 +129,10 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }>
   private onMessage(call: ActiveCall, data: RawData, isBinary: boolean): void {
     if (call.ended) return
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)
-    if (!call.connected) {
+    const wav = call.wav
+    if (!wav) {
       if (isBinary || !isConnectedMessage(bytes)) return this.end(call, 1003, 'first message must be websocket:connected with audio/l16;rate=16000')
-      call.connected = true
-      StreamingWavFile.create(call.liveFile, SAMPLE_RATE).then(
-        (wav) => {
-          call.wav = wav
-          if (call.ended) this.finish(call)
-        },
-        (error: Error) => {
-          this.emit('error', error)
-          this.end(call, 1011, 'cannot write the recording')
-        }
-      )
+      call.wav = new StreamingWavFile(call.liveFile, SAMPLE_RATE)
       return
     }
     if (!isBinary) {
@@ -151,19 +141,17 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }>
       return this.end(call, 1003, 'unexpected text frame')
     }
     if (bytes.length !== FRAME_BYTES) return this.end(call, 1003, `audio frames must be ${FRAME_BYTES} bytes`)
-    if (!call.wav) return this.end(call, 1011, 'recording not ready')
-    call.wav.append(bytes)
-    if (call.wav.dataBytes >= this.options.maxSeconds() * SAMPLE_RATE * 2) this.end(call, 1000, 'time limit reached')
+    wav.append(bytes)
+    if (wav.dataBytes >= this.options.maxSeconds() * SAMPLE_RATE * 2) this.end(call, 1000, 'time limit reached')
   }
 
   private end(call: ActiveCall, code: number, reason: string): void {
     if (call.ended) return
     call.ended = true
     if (call.socket.readyState === call.socket.OPEN) call.socket.close(code, reason)
-    // A socket that never said websocket:connected has no file; one whose file is still being
-    // created is finished when creation completes (see onMessage).
-    if (!call.connected) this.calls.delete(call.callUuid)
-    else if (call.wav) this.finish(call)
+    // A socket that never said websocket:connected has no file.
+    if (call.wav) this.finish(call)
+    else this.calls.delete(call.callUuid)
     this.emit('change')
   }
 

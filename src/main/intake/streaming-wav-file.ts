@@ -26,17 +26,19 @@ export class StreamingWavFile {
   private pending: Buffer[] = []
   private pendingBytes = 0
   private written = 0
-  private writing: Promise<void> = Promise.resolve()
+  private readonly opened: Promise<FileHandle>
+  /** Every disk operation, in order; audio can be appended before the file is even open. */
+  private writing: Promise<void>
 
-  private constructor(
-    private readonly handle: FileHandle,
+  /** Creates the file; `append` may be called at once (the first frames arrive with the open). */
+  constructor(
+    file: string,
     private readonly sampleRate: number
-  ) {}
-
-  static async create(file: string, sampleRate: number): Promise<StreamingWavFile> {
-    const handle = await open(file, 'wx')
-    await handle.write(wavHeader(sampleRate, 0), 0, HEADER_BYTES, 0)
-    return new StreamingWavFile(handle, sampleRate)
+  ) {
+    this.opened = open(file, 'wx')
+    this.writing = this.opened.then(async (handle) => {
+      await handle.write(wavHeader(sampleRate, 0), 0, HEADER_BYTES, 0)
+    })
   }
 
   /** Bytes of PCM accepted so far. */
@@ -53,10 +55,14 @@ export class StreamingWavFile {
   /** Writes what is left, fixes the header's sizes and closes the file. */
   async finish(): Promise<number> {
     this.flush()
-    await this.writing
-    await this.handle.write(wavHeader(this.sampleRate, this.written), 0, HEADER_BYTES, 0)
-    await this.handle.sync()
-    await this.handle.close()
+    const handle = await this.opened
+    try {
+      await this.writing
+      await handle.write(wavHeader(this.sampleRate, this.written), 0, HEADER_BYTES, 0)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     return this.written
   }
 
@@ -66,7 +72,7 @@ export class StreamingWavFile {
     this.pending = []
     this.pendingBytes = 0
     this.writing = this.writing.then(async () => {
-      await this.handle.write(batch, 0, batch.length, HEADER_BYTES + this.written)
+      await (await this.opened).write(batch, 0, batch.length, HEADER_BYTES + this.written)
       this.written += batch.length
     })
   }

@@ -1,0 +1,82 @@
+import type { IntakeMode } from '../../src/shared/intake'
+import type { EntryDto } from '../../src/shared/dto'
+import { callerAudioFromPcm, VonageSimulator, type CallerAudio } from '../../src/main/vonage-sim'
+import { startHeadless, type HeadlessApp } from './headless-process'
+import { makeTempDir } from './temp-dir'
+import { startTestnet } from './testnet'
+
+/**
+ * The app as a separate process, configured (through the environment, as a user would) with a
+ * simulated Vonage account whose simulator runs in the test: the production intake path end to end.
+ */
+export class IntakeHarness {
+  app!: HeadlessApp
+  private constructor(
+    readonly simulator: VonageSimulator,
+    private readonly network: Awaited<ReturnType<typeof startTestnet>>,
+    private readonly data: Awaited<ReturnType<typeof makeTempDir>>,
+    private readonly mode: IntakeMode
+  ) {}
+
+  static async start(mode: IntakeMode): Promise<IntakeHarness> {
+    const harness = new IntakeHarness(await VonageSimulator.start(), await startTestnet(), await makeTempDir(), mode)
+    await harness.startApp()
+    // No greeting: the tests are about the recording, and a spoken greeting only adds seconds.
+    await harness.app.call('saveSettings', { greeting: '' })
+    return harness
+  }
+
+  get webhooks(): string {
+    return this.app.info.localWebhookUrl
+  }
+
+  async startApp(): Promise<void> {
+    this.app = await startHeadless(this.data.dir, ['--bootstrap', this.network.bootstrap], {
+      ...this.simulator.appEnvironment(),
+      JOURNAL_MODE: this.mode
+    })
+  }
+
+  /** SIGKILL, then start again on the same data directory. */
+  async crashAndRestart(): Promise<void> {
+    await this.app.kill()
+    await this.startApp()
+  }
+
+  placeCall(options: Parameters<VonageSimulator['placeCall']>[0] = {}): ReturnType<VonageSimulator['placeCall']> {
+    return this.simulator.placeCall({ answerUrl: `${this.webhooks}/answer`, eventUrl: `${this.webhooks}/event`, realtime: false, ...options })
+  }
+
+  entries(): Promise<EntryDto[]> {
+    return this.app.call<EntryDto[]>('listEntries')
+  }
+
+  /** POSTs a body to a webhook as the given bytes, with the given Authorization. */
+  post(path: string, body: string, authorization?: string, contentType = 'application/json'): Promise<Response> {
+    return fetch(`${this.webhooks}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, ...(authorization ? { Authorization: authorization } : {}) },
+      body
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.app?.stop()
+    await this.simulator.close()
+    await this.network.testnet.destroy()
+    await this.data.cleanup()
+  }
+}
+
+/** `seconds` of a tone unique to `seed`, so every call's recording can be told apart. */
+export function toneAudio(seed: number, seconds: number): CallerAudio {
+  const samples = new Int16Array(Math.round(16000 * seconds))
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(6000 * Math.sin((2 * Math.PI * (220 + seed * 17) * i) / 16000) + (seed % 7))
+  return callerAudioFromPcm(samples, `tone-${seed}`)
+}
+
+/** The PCM data of a WAV file (after the 44-byte header the app writes). */
+export function wavData(bytes: Buffer): Buffer {
+  const data = bytes.indexOf('data')
+  return bytes.subarray(data + 8, data + 8 + bytes.readUInt32LE(data + 4))
+}
