@@ -57,14 +57,18 @@ export function addFileRoutes(app: Hono, context: FilesContext): void {
         record(401, auth.reason)
         return apiError(c, 401, 'Unauthorized', `You did not provide correct credentials: ${auth.reason}.`)
       }
+      // A fake body is a deliberate knob: it answers even for an id no call recorded.
+      const fake = faults.fakeBodies.get(id)
+      if (fake) {
+        record(200, 'fake body')
+        return c.body(fake.body, 200, { 'content-type': fake.contentType })
+      }
       const file = context.store.get(id)
       if (!file) {
         record(404, 'unknown or expired file')
         return apiError(c, 404, 'Not Found', 'The file does not exist or has expired.')
       }
       record(200)
-      const fake = faults.fakeBodies.get(id)
-      if (fake) return c.body(fake.body, 200, { 'content-type': fake.contentType })
       return c.body(new Uint8Array(file.bytes), 200, { 'content-type': file.contentType, 'content-length': String(file.bytes.byteLength) })
     })
   }
