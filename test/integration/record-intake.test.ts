@@ -41,10 +41,10 @@ describe('record mode: Vonage recordings are downloaded with the SDK into the jo
   it('gives one entry for a recording event delivered twice (and every event twice)', async () => {
     const before = (await status()).entries
     const result = await harness.placeCall({ audio: toneAudio(4, 2), duplicateEvents: true }).done
-    const callback = result.callbacks.find((c) => c.kind === 'recording')!
+    const body = result.callbacks.find((c) => c.kind === 'recording')!.body!
     // And once more, later, after the entry exists.
     await waitFor(async () => (await status()).entries === before + 1, 'the entry lands', 15_000)
-    const again = await harness.post('/recording', callback.body, signCallback(harness.simulator.account, callback.body))
+    const again = await harness.post('/recording', body, signCallback(harness.simulator.account, body))
     assert.equal(again.status, 204)
     assert.equal((await status()).entries, before + 1)
     const downloads = harness.simulator.downloads.filter((d) => d.id === result.recordings[0]!.fileId)

@@ -65,17 +65,17 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
     // first list comes from the cache instead of waiting for the disk.
     own.listEntries().catch((error: unknown) => console.error('[journal] cannot list entries:', error))
     const webhooks = new WebhookServer()
-    let services: AppServices | undefined
-    // Intake resumes pending downloads and crashed streams at boot, into the active journal.
+    // Intake resumes pending downloads and crashed streams at boot, before the container exists.
+    const created: { services?: AppServices } = {}
     const intake = await IntakeService.boot({
       dataDir: options.dataDir,
       settings,
-      journal: () => services?.activeJournal ?? own,
+      journal: () => created.services?.activeJournal ?? own,
       webhooks,
       downloadConcurrency: options.downloadConcurrency
     })
-    services = new AppServices(options.dataDir, settings, journals, swarm, importer, webhooks, intake, own)
-    return services
+    created.services = new AppServices(options.dataDir, settings, journals, swarm, importer, webhooks, intake, own)
+    return created.services
   }
 
   get activeJournal(): Journal {
