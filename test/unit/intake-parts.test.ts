@@ -64,7 +64,7 @@ describe('call log', () => {
       await log.recordEvent({ ...call, status: 'completed', timestamp: '2026-01-01T10:01:00.000Z', duration: '60' })
       await log.linkEntry({ conversationUuid: 'CON-1', entryPath: '/recordings/2026/01/x.mp3' })
       await log.recordEvent({ uuid: 'bbbb', from: '=HYPERLINK("x")', status: 'started', timestamp: '2026-01-02T10:00:00.000Z' })
-      await log.flush()
+      await log.close()
       await writeFile(file, (await readFile(file, 'utf8')) + '{"kind":"event","uu') // a crash mid-line
       const reopened = await CallLog.open(file)
       const [second, first] = reopened.list()

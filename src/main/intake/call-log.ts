@@ -1,6 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import type { CallDto } from '../../shared/intake'
+import { DurableLog } from './durable-log'
 
 /** One line of the log file: a call event as Vonage sent it, or the entry a call produced. */
 type LogLine =
@@ -20,34 +19,21 @@ export interface CallEvent {
 
 /**
  * The private call log: who called and what happened, kept only on this machine (it holds phone
- * numbers, so it never goes near a journal). An append-only JSON-lines file: a crash can cut
- * only the last line, which loading skips. Vonage retries events, so duplicates are dropped.
+ * numbers, so it never goes near a journal). An append-only, group-committed log: a crash can
+ * cut only the last line, which loading skips. Vonage retries events, so duplicates are dropped.
  */
 export class CallLog {
   private readonly calls = new Map<string, CallDto>()
   private readonly seen = new Set<string>()
   private readonly byConversation = new Map<string, string>()
   private readonly pendingEntries = new Map<string, string>()
-  private writes: Promise<void> = Promise.resolve()
-
-  private constructor(private readonly file: string) {}
+  private constructor(private readonly file: DurableLog<LogLine>) {}
 
   static async open(file: string): Promise<CallLog> {
-    const log = new CallLog(file)
-    await mkdir(dirname(file), { recursive: true })
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return ''
-      throw error
-    })
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue
-      try {
-        log.apply(JSON.parse(line) as LogLine)
-      } catch {
-        // A line cut by a crash: everything before it is intact.
-      }
-    }
-    return log
+    const { log, records } = await DurableLog.open<LogLine>(file)
+    const callLog = new CallLog(log)
+    for (const record of records) callLog.apply(record)
+    return callLog
   }
 
   /** Records a call event; returns false for a duplicate delivery. */
@@ -103,8 +89,8 @@ export class CallLog {
     return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
   }
 
-  async flush(): Promise<void> {
-    await this.writes
+  async close(): Promise<void> {
+    await this.file.close()
   }
 
   private apply(line: LogLine): void {
@@ -138,8 +124,7 @@ export class CallLog {
   }
 
   private append(line: LogLine): Promise<void> {
-    this.writes = this.writes.then(() => appendFile(this.file, JSON.stringify(line) + '\n'))
-    return this.writes
+    return this.file.append(line)
   }
 }
 

@@ -54,6 +54,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       dir: join(privateDir, 'recordings'),
       concurrency: options.downloadConcurrency,
       download: (job, file) => downloadRecording(job.url, file, settings()),
+      existingEntry: (job) => options.journal().getEntry(entryPath(new Date(job.startedAt), job.recordingUuid, 'mp3')),
       addToJournal: async (job, file) => {
         const entry = await options.journal().addAudioFile(file, { source: 'record', id: job.recordingUuid, madeAt: new Date(job.startedAt) })
         if (job.conversationUuid) await callLog.linkEntry({ conversationUuid: job.conversationUuid, entryPath: entry.path })
@@ -79,10 +80,9 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       settings,
       callLog,
       tokens,
+      // Only the durable queue is touched before the acknowledgement; a redelivered recording that
+      // is already in the journal is recognised by the worker, without downloading it again.
       acceptRecording: async (job) => {
-        // A repeated delivery of a recording already in the journal or the queue is acknowledged and dropped.
-        const path = entryPath(new Date(job.startedAt), job.recordingUuid, 'mp3')
-        if (recordings.has(job.recordingUuid) || (await options.journal().getEntry(path))) return
         await recordings.enqueue(job)
       },
       onCallEvent: () => service.emit('calls', { count: callLog.size })
@@ -117,7 +117,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     if (this.liveTicker) clearInterval(this.liveTicker)
     await this.streams.shutdown()
     await this.recordings.stop()
-    await this.callLog.flush()
+    await this.callLog.close()
     await this.simulation.close()
   }
 

@@ -26,6 +26,15 @@ function pinConfiguredHost(hostname: string): void {
   setGlobalDispatcher(new Agent({ connect: { lookup: lookup as never } }))
 }
 
+let cachedClient: { id: string; vonage: Vonage } | null = null
+
+/** One SDK client per application: building one sets up every API client the SDK has. */
+function clientFor(applicationId: string, privateKey: string): Vonage {
+  const id = `${applicationId}\n${privateKey}`
+  if (cachedClient?.id !== id) cachedClient = { id, vonage: new Vonage({ applicationId, privateKey }) }
+  return cachedClient.vonage
+}
+
 export class DownloadError extends Error {
   constructor(
     message: string,
@@ -50,7 +59,7 @@ export async function downloadRecording(url: string, file: string, settings: Set
     parsed.hostname = CONFIGURED_API_HOST_ALIAS
     target = parsed.toString()
   }
-  const vonage = new Vonage({ applicationId: settings.applicationId, privateKey: settings.privateKey })
+  const vonage = clientFor(settings.applicationId, settings.privateKey)
   try {
     await vonage.voice.downloadRecording(target, file)
   } catch (error) {

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events'
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { EntryDto } from '../../shared/dto'
 import type { PendingDownload } from '../../shared/intake'
-import { writeFileDurably } from './durable-file'
+import { DurableLog } from './durable-log'
 import type { RecordingJob } from './recording-event'
 import { NotAudioError } from '../journal/audio-probe'
 import { DownloadError } from './recording-downloader'
@@ -16,12 +16,17 @@ interface QueuedRecording {
   nextAttemptAt?: number
 }
 
+/** What the queue's log holds: a job's latest state, or that it is finished. */
+type QueueRecord = { item: QueuedRecording } | { done: string }
+
 export interface RecordingQueueOptions {
   dir: string
   /** Downloads the recording to `file` (throws DownloadError). */
   download(job: RecordingJob, file: string): Promise<void>
   /** Adds the downloaded file to the journal; must be idempotent for the same recording. */
   addToJournal(job: RecordingJob, file: string): Promise<EntryDto>
+  /** The entry a recording already became (a redelivered event), so it is not downloaded again. */
+  existingEntry(job: RecordingJob): Promise<EntryDto | null>
   /** Downloads at once: most of a download is waiting on the network. */
   concurrency?: number
   maxAttempts?: number
@@ -29,11 +34,14 @@ export interface RecordingQueueOptions {
   backoffMs?: (attempt: number) => number
 }
 
+const BURST_QUIET_MS = 30
+const BURST_MAX_DEFER_MS = 250
+
 const defaultBackoff = (attempt: number): number => Math.min(5 * 60_000, 1000 * 2 ** (attempt - 1))
 
 /**
- * Recordings Vonage announced and the app has not yet added, kept as one small file each under
- * `dir` and written before the webhook is acknowledged: a crash or restart at any point resumes
+ * Recordings Vonage announced and the app has not yet added, kept in a durable log under `dir`
+ * that is synced before the webhook is acknowledged: a crash or restart at any point resumes
  * them. The same recording queued twice is one job; a job leaves the queue only after its entry
  * is in the journal, and adding is idempotent, so every recording lands exactly once.
  */
@@ -42,6 +50,9 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
   private readonly timers = new Set<NodeJS.Timeout>()
   private running = 0
   private stopped = false
+  private log: DurableLog<QueueRecord> | null = null
+  private quietTimer: NodeJS.Timeout | null = null
+  private burstStartedAt: number | null = null
   private readonly concurrency: number
   private readonly maxAttempts: number
   private readonly backoffMs: (attempt: number) => number
@@ -56,16 +67,15 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
   /** Reloads what a previous run left and starts working on it. */
   async boot(): Promise<void> {
     await mkdir(this.downloadsDir, { recursive: true })
-    for (const name of await readdir(this.options.dir)) {
-      if (!name.endsWith('.json')) continue
-      try {
-        const item = JSON.parse(await readFile(join(this.options.dir, name), 'utf8')) as QueuedRecording
-        // Whatever was in flight when the app stopped starts over.
-        this.items.set(item.job.recordingUuid, { ...item, state: item.state === 'failed' ? 'failed' : 'waiting' })
-      } catch {
-        // A job file is written whole by rename, so an unreadable one is not ours; leave it.
-      }
+    const { log, records } = await DurableLog.open<QueueRecord>(join(this.options.dir, 'queue.log'))
+    for (const record of records) {
+      if ('done' in record) this.items.delete(record.done)
+      // Whatever was in flight when the app stopped starts over.
+      else this.items.set(record.item.job.recordingUuid, { ...record.item, state: record.item.state === 'failed' ? 'failed' : 'waiting' })
     }
+    // Start each run from a compact log: one line per job still pending.
+    await log.rewrite([...this.items.values()].map((item) => ({ item })))
+    this.log = log
     this.pump()
   }
 
@@ -81,7 +91,7 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
       throw error
     }
     this.emit('change')
-    this.pump()
+    this.pumpWhenQuiet()
     return true
   }
 
@@ -112,12 +122,31 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
 
   async stop(): Promise<void> {
     this.stopped = true
+    if (this.quietTimer) clearTimeout(this.quietTimer)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
+    await this.log?.close()
   }
 
   private get downloadsDir(): string {
     return join(this.options.dir, 'downloads')
+  }
+
+  /**
+   * Acknowledgements first: downloads start once a burst of webhooks has gone quiet for
+   * BURST_QUIET_MS (each one costs a JWT signature and a request, CPU the acknowledgements would
+   * wait behind), but never later than BURST_MAX_DEFER_MS after the burst began.
+   */
+  private pumpWhenQuiet(): void {
+    const now = Date.now()
+    this.burstStartedAt ??= now
+    if (this.quietTimer) clearTimeout(this.quietTimer)
+    const wait = Math.min(BURST_QUIET_MS, Math.max(0, this.burstStartedAt + BURST_MAX_DEFER_MS - now))
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null
+      this.burstStartedAt = null
+      this.pump()
+    }, wait)
   }
 
   private pump(): void {
@@ -135,10 +164,13 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
     this.emit('change')
     const file = join(this.downloadsDir, `${item.job.recordingUuid}.mp3`)
     try {
-      await this.options.download(item.job, file)
-      const entry = await this.options.addToJournal(item.job, file)
+      let entry = await this.options.existingEntry(item.job)
+      if (!entry) {
+        await this.options.download(item.job, file)
+        entry = await this.options.addToJournal(item.job, file)
+      }
       this.items.delete(item.job.recordingUuid)
-      await rm(this.jobFile(item), { force: true })
+      await this.log?.append({ done: item.job.recordingUuid })
       this.emit('added', item.job, entry)
     } catch (error) {
       this.fail(item, error)
@@ -174,11 +206,8 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
     this.persist(item).catch((persistError: unknown) => console.error('[recordings] cannot save job state:', persistError))
   }
 
-  private jobFile(item: QueuedRecording): string {
-    return join(this.options.dir, `${item.job.recordingUuid}.json`)
-  }
-
   private persist(item: QueuedRecording): Promise<void> {
-    return writeFileDurably(this.jobFile(item), JSON.stringify(item))
+    if (!this.log) throw new Error('The recording queue is not booted')
+    return this.log.append({ item: { ...item } })
   }
 }

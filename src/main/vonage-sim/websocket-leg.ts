@@ -34,6 +34,10 @@ export interface StreamLegResult {
   bytesFromApp: number
   /** Audio time covered by the frames sent. */
   audioMs: number
+  /** Real time: the most any frame left after its due time (the sender's own pacing). */
+  maxLateMs: number
+  /** Real time: the most bytes ever queued unsent on the socket (the app not keeping up). */
+  maxBacklogBytes: number
 }
 
 /** 16-bit signed little-endian PCM at the endpoint's rate, cut into 20 ms frames, the last one padded with zeros. */
@@ -63,7 +67,7 @@ function resample(pcm: Int16Array, sampleRate: number): Int16Array {
 export async function runWebSocketLeg(options: StreamLegOptions): Promise<StreamLegResult> {
   const { endpoint, signal } = options
   const frameBytes = (endpoint.sampleRate / 1000) * FRAME_MS * 2
-  const result: StreamLegResult = { bytes: Buffer.alloc(0), frames: 0, frameBytes, endedBy: 'audio-end', bytesFromApp: 0, audioMs: 0 }
+  const result: StreamLegResult = { bytes: Buffer.alloc(0), frames: 0, frameBytes, endedBy: 'audio-end', bytesFromApp: 0, audioMs: 0, maxLateMs: 0, maxBacklogBytes: 0 }
   let socket: WebSocket
   try {
     socket = await open(endpoint.uri, options.handshakeTimeoutMs ?? 5000, signal)
@@ -96,8 +100,11 @@ export async function runWebSocketLeg(options: StreamLegOptions): Promise<Stream
       }
       if (socket.readyState !== WebSocket.OPEN) break
       // Fast mode waits for each write so a slow reader still sees every frame, in order.
-      if (options.realtime) socket.send(frame, { binary: true })
-      else await send(frame)
+      if (options.realtime) {
+        result.maxLateMs = Math.max(result.maxLateMs, performance.now() - (start + index * FRAME_MS))
+        result.maxBacklogBytes = Math.max(result.maxBacklogBytes, socket.bufferedAmount)
+        socket.send(frame, { binary: true })
+      } else await send(frame)
       sent.push(frame)
     }
     // The last frame is 20 ms of sound: the call goes on until it has played.

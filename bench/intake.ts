@@ -1,0 +1,212 @@
+/**
+ * `npm run bench:intake -- [--calls 500] [--seconds 60] [--flat-calls 50] [--flat-short 60] [--flat-long 600] [--skip-stream] [--skip-record]`
+ *
+ * Stream: N concurrent real-time calls from the simulator (the load generator, in this process)
+ * into the app (a separate headless process). Prints the app's CPU and peak RSS, whether frames
+ * kept real-time pace, and whether every recording is exact, sample for sample. Then the same
+ * with fewer calls at two call lengths, to show memory is flat in call length.
+ * Record: 100 recording events at once against a media server that answers in 500 ms; prints
+ * every acknowledgement's latency and when the last entry is in the journal.
+ * Targets (issue 3): 500 calls exact, peak RSS < 300 MB, flat in length; acks < 100 ms, all in 5 s.
+ */
+import { readFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { randomUUID } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { callerAudioFromPcm, signCallback, VonageSimulator, type CallResult } from '../src/main/vonage-sim'
+import type { JournalStatus } from '../src/shared/dto'
+import type { IntakeMode } from '../src/shared/intake'
+import { startHeadless, type HeadlessApp } from '../test/helpers/headless-process'
+import { wavData } from '../test/helpers/intake-harness'
+import { makeTempDir } from '../test/helpers/temp-dir'
+import { startTestnet } from '../test/helpers/testnet'
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '60' },
+    'flat-calls': { type: 'string', default: '50' },
+    'flat-short': { type: 'string', default: '60' },
+    'flat-long': { type: 'string', default: '600' },
+    'skip-stream': { type: 'boolean', default: false },
+    'skip-flat': { type: 'boolean', default: false },
+    'skip-record': { type: 'boolean', default: false }
+  }
+})
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted.length === 0 ? NaN : sorted[Math.floor((sorted.length - 1) / 2)]!
+}
+const max = (values: number[]): number => values.reduce((a, b) => Math.max(a, b), 0)
+const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`
+
+/** Samples a process's resident memory and CPU time from /proc. */
+class ProcessMeter {
+  private peakRss = 0
+  private readonly timer: NodeJS.Timeout
+  private readonly startCpu: number
+  private readonly startedAt = performance.now()
+
+  constructor(private readonly pid: number) {
+    this.startCpu = this.cpuSeconds()
+    this.timer = setInterval(() => this.sample(), 250)
+  }
+
+  stop(): { peakRssBytes: number; cpuPercent: number } {
+    clearInterval(this.timer)
+    this.sample()
+    const wall = (performance.now() - this.startedAt) / 1000
+    return { peakRssBytes: this.peakRss, cpuPercent: ((this.cpuSeconds() - this.startCpu) / wall) * 100 }
+  }
+
+  private sample(): void {
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1]
+    if (rss) this.peakRss = Math.max(this.peakRss, Number(rss) * 1024)
+  }
+
+  private cpuSeconds(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 1/100 s
+  }
+}
+
+async function startApp(mode: IntakeMode, simulator: VonageSimulator, bootstrap: string, dir: string): Promise<HeadlessApp> {
+  const app = await startHeadless(dir, ['--bootstrap', bootstrap], { ...simulator.appEnvironment(), JOURNAL_MODE: mode })
+  await app.call('saveSettings', { greeting: '', maxSeconds: 7200 })
+  return app
+}
+
+/** A distinct tone per call (so a mix-up between calls cannot pass as exact). */
+function tone(seed: number, seconds: number): Int16Array {
+  const samples = new Int16Array(16000 * seconds)
+  const step = (2 * Math.PI * (200 + (seed % 400) * 3)) / 16000
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(5000 * Math.sin(step * i)) + (seed % 11)
+  return samples
+}
+
+async function streamRun(calls: number, seconds: number, label: string): Promise<{ peakRssBytes: number }> {
+  const simulator = await VonageSimulator.start()
+  const network = await startTestnet()
+  const data = await makeTempDir('voice-journal-bench-')
+  const app = await startApp('stream', simulator, network.bootstrap, data.dir)
+  try {
+    const idleRss = new ProcessMeter(app.process.pid!).stop().peakRssBytes
+    const meter = new ProcessMeter(app.process.pid!)
+    const started = performance.now()
+    const handles = Array.from({ length: calls }, (_, i) =>
+      simulator.placeCall({
+        answerUrl: `${app.info.localWebhookUrl}/answer`,
+        eventUrl: `${app.info.localWebhookUrl}/event`,
+        audio: callerAudioFromPcm(tone(i, seconds), `tone-${i}`),
+        realtime: true
+      })
+    )
+    const results: CallResult[] = await Promise.all(handles.map((h) => h.done))
+    const callsDone = performance.now()
+    // Every entry in the journal, then the meter stops: adding 500 WAVs is part of the work.
+    for (;;) {
+      const status = await app.call<JournalStatus>('getStatus')
+      if (status.entries >= calls) break
+      if (performance.now() - callsDone > 120_000) throw new Error(`only ${status.entries} of ${calls} entries after 2 minutes`)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    const settled = performance.now()
+    const usage = meter.stop()
+    let exact = 0
+    const entries = await app.call<Array<{ path: string }>>('listEntries')
+    for (const [i, result] of results.entries()) {
+      const entry = entries.find((e) => e.path.endsWith(`/${handles[i]!.uuid}.wav`))
+      if (entry && wavData(await app.audio(entry.path)).equals(result.streams[0]?.bytes ?? Buffer.alloc(1))) exact++
+    }
+    const legs = results.map((r) => r.streams[0]!)
+    const late = legs.map((l) => l.maxLateMs)
+    const backlog = legs.map((l) => l.maxBacklogBytes)
+    console.log(
+      `${label}: ${calls} concurrent calls × ${seconds} s: ${exact}/${calls} exact; ` +
+        `app CPU ${usage.cpuPercent.toFixed(0)}% of one core, peak RSS ${mb(usage.peakRssBytes)} (idle ${mb(idleRss)}); ` +
+        `frame lateness median ${median(late).toFixed(1)} ms, max ${max(late).toFixed(1)} ms; ` +
+        `socket backlog max ${max(backlog)} bytes; calls ${((callsDone - started) / 1000).toFixed(1)} s, ` +
+        `all entries ${((settled - callsDone) / 1000).toFixed(1)} s after the last call ended`
+    )
+    return usage
+  } finally {
+    await app.stop()
+    await simulator.close()
+    await network.testnet.destroy()
+    await data.cleanup()
+  }
+}
+
+async function recordRun(): Promise<void> {
+  const simulator = await VonageSimulator.start({ latencyMs: 500 })
+  const network = await startTestnet()
+  const data = await makeTempDir('voice-journal-bench-')
+  const app = await startApp('record', simulator, network.bootstrap, data.dir)
+  try {
+    const mp3 = readFileSync(new URL('../resources/simulator/caller.mp3', import.meta.url))
+    for (const round of ['first burst after start', 'second burst'] as const) {
+      const before = (await app.call<JournalStatus>('getStatus')).entries
+      const events = Array.from({ length: 100 }, () => {
+        const file = simulator.recordings.add(mp3, 'audio/mpeg')
+        return JSON.stringify({
+          start_time: new Date().toISOString(),
+          recording_url: `${simulator.url}/v1/files/${file.id}`,
+          size: mp3.length,
+          recording_uuid: randomUUID(),
+          conversation_uuid: `CON-${randomUUID()}`,
+          end_time: new Date().toISOString(),
+          timestamp: new Date().toISOString()
+        })
+      })
+      // Signed up front and sent with plain node:http, so the generator's own work is not timed.
+      const signed = events.map((body) => ({ body, authorization: signCallback(simulator.account, body) }))
+      const agent = new Agent({ keepAlive: true, maxSockets: 100 })
+      const started = performance.now()
+      const acks = await Promise.all(
+        signed.map(
+          ({ body, authorization }) =>
+            new Promise<number>((resolve, reject) => {
+              const sent = performance.now()
+              request(
+                `${app.info.localWebhookUrl}/recording`,
+                { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: authorization } },
+                (response) => {
+                  response.resume()
+                  response.on('end', () => (response.statusCode === 204 ? resolve(performance.now() - sent) : reject(new Error(`ack ${response.statusCode}`))))
+                }
+              )
+                .on('error', reject)
+                .end(body)
+            })
+        )
+      )
+      agent.destroy()
+      for (;;) {
+        if ((await app.call<JournalStatus>('getStatus')).entries === before + 100) break
+        if (performance.now() - started > 60_000) throw new Error('not all entries within 60 s')
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      const allIn = performance.now() - started
+      console.log(
+        `record (${round}): 100 events at once, media server answering in 500 ms: acks median ${median(acks).toFixed(1)} ms, ` +
+          `max ${max(acks).toFixed(1)} ms (target < 100); all 100 entries in the journal after ${(allIn / 1000).toFixed(2)} s (target < 5 s)`
+      )
+    }
+  } finally {
+    await app.stop()
+    await simulator.close()
+    await network.testnet.destroy()
+    await data.cleanup()
+  }
+}
+
+if (!values['skip-record']) await recordRun()
+if (!values['skip-stream']) await streamRun(Number(values.calls), Number(values.seconds), 'stream')
+if (!values['skip-flat']) {
+  const calls = Number(values['flat-calls'])
+  const short = await streamRun(calls, Number(values['flat-short']), 'flat (short)')
+  const long = await streamRun(calls, Number(values['flat-long']), 'flat (long)')
+  console.log(`memory flat in call length: peak RSS ${mb(short.peakRssBytes)} at ${values['flat-short']} s vs ${mb(long.peakRssBytes)} at ${values['flat-long']} s (ratio ${(long.peakRssBytes / short.peakRssBytes).toFixed(2)})`)
+}
