@@ -54,6 +54,11 @@ class ProcessMeter {
     this.timer = setInterval(() => this.sample(), 250)
   }
 
+  /** The highest resident memory seen so far. */
+  get peak(): number {
+    return this.peakRss
+  }
+
   stop(): { peakRssBytes: number; cpuPercent: number } {
     clearInterval(this.timer)
     this.sample()
@@ -105,6 +110,7 @@ async function streamRun(calls: number, seconds: number, label: string): Promise
     )
     const results: CallResult[] = await Promise.all(handles.map((h) => h.done))
     const callsDone = performance.now()
+    const peakDuringCalls = meter.peak
     // Every entry in the journal, then the meter stops: adding 500 WAVs is part of the work.
     for (;;) {
       const status = await app.call<JournalStatus>('getStatus')
@@ -125,7 +131,7 @@ async function streamRun(calls: number, seconds: number, label: string): Promise
     const backlog = legs.map((l) => l.maxBacklogBytes)
     console.log(
       `${label}: ${calls} concurrent calls × ${seconds} s: ${exact}/${calls} exact; ` +
-        `app CPU ${usage.cpuPercent.toFixed(0)}% of one core, peak RSS ${mb(usage.peakRssBytes)} (idle ${mb(idleRss)}); ` +
+        `app CPU ${usage.cpuPercent.toFixed(0)}% of one core, peak RSS ${mb(usage.peakRssBytes)} (${mb(peakDuringCalls)} while the calls ran; idle ${mb(idleRss)}); ` +
         `frame lateness median ${median(late).toFixed(1)} ms, max ${max(late).toFixed(1)} ms; ` +
         `socket backlog max ${max(backlog)} bytes; calls ${((callsDone - started) / 1000).toFixed(1)} s, ` +
         `all entries ${((settled - callsDone) / 1000).toFixed(1)} s after the last call ended`

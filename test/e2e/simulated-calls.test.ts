@@ -1,42 +1,25 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright'
 import type { EntryDto } from '../../src/shared/dto'
-import { launchChromium, recordPageErrors } from '../helpers/browser'
-import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
-import { makeTempDir } from '../helpers/temp-dir'
-import { startTestnet } from '../helpers/testnet'
+import type { HeadlessApp } from '../helpers/headless-process'
 import { waitFor } from '../helpers/wait-for'
-import { JournalPage } from './pages/journal-page'
+import type { JournalPage } from './pages/journal-page'
+import { openWindowSession, type WindowSession } from './pages/window-session'
 
 // Someone without a Vonage account tries the app: "Simulate a call" in the window places a real
 // (simulated) call through the app's own webhooks, and the entry appears and plays.
 describe('simulating calls from the window', () => {
-  let network: Awaited<ReturnType<typeof startTestnet>>
-  let data: Awaited<ReturnType<typeof makeTempDir>>
+  let session: WindowSession
   let app: HeadlessApp
-  let browser: Browser
-  let page: Page
   let journal: JournalPage
   let errors: string[]
 
   before(async () => {
-    network = await startTestnet()
-    data = await makeTempDir()
-    app = await startHeadless(data.dir, ['--bootstrap', network.bootstrap], { VONAGE_APPLICATION_ID: '', VONAGE_PRIVATE_KEY: '' })
-    await app.call('saveSettings', { greeting: '' })
-    browser = await launchChromium()
-    page = await browser.newPage()
-    errors = recordPageErrors(page)
-    journal = new JournalPage(page)
-    await page.goto(app.info.uiUrl)
+    // No Vonage account (even if the developer's shell has one) and no greeting to wait through.
+    session = await openWindowSession({ VONAGE_APPLICATION_ID: '', VONAGE_PRIVATE_KEY: '' }, (app) => app.call('saveSettings', { greeting: '' }).then(() => {}))
+    ;({ app, journal, errors } = session)
   })
-  after(async () => {
-    await browser?.close()
-    await app?.stop()
-    await network?.testnet.destroy()
-    await data?.cleanup()
-  })
+  after(() => session?.close())
 
   for (const [mode, format] of [
     ['stream', 'wav'],

@@ -3,18 +3,16 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright'
 import { filesize } from 'filesize'
 import type { EntryDto, JournalStatus } from '../../src/shared/dto'
-import { launchChromium, recordPageErrors } from '../helpers/browser'
+import { recordPageErrors } from '../helpers/browser'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
-import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
-import { makeTempDir } from '../helpers/temp-dir'
-import { startTestnet } from '../helpers/testnet'
+import type { HeadlessApp } from '../helpers/headless-process'
 import { waitFor } from '../helpers/wait-for'
 import { JournalPage } from './pages/journal-page'
+import { openWindowSession, type WindowSession } from './pages/window-session'
 
 // The real renderer in Debian's Chromium against the built headless host.
 describe('the journal window in Chromium', () => {
-  let network: Awaited<ReturnType<typeof startTestnet>>
-  let data: Awaited<ReturnType<typeof makeTempDir>>
+  let session: WindowSession
   let app: HeadlessApp
   let browser: Browser
   let page: Page
@@ -23,22 +21,11 @@ describe('the journal window in Chromium', () => {
   let entries: EntryDto[]
 
   before(async () => {
-    network = await startTestnet()
-    data = await makeTempDir()
-    app = await startHeadless(data.dir, ['--bootstrap', network.bootstrap])
-    browser = await launchChromium()
-    page = await browser.newPage()
-    errors = recordPageErrors(page)
-    journal = new JournalPage(page)
-    await page.goto(app.info.uiUrl)
+    session = await openWindowSession()
+    ;({ app, browser, page, journal, errors } = session)
   })
 
-  after(async () => {
-    await browser?.close()
-    await app?.stop()
-    await network?.testnet.destroy()
-    await data?.cleanup()
-  })
+  after(() => session?.close())
 
   it('shows the journal key, its link and real status values on an empty journal', async () => {
     await journal.byTestId('empty-entries').waitFor()

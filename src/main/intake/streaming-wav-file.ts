@@ -23,7 +23,11 @@ const HEADER_BYTES = wavHeader(16000, 0).length
  * length; a file cut short by a crash is repaired by `repairWavFile`.
  */
 export class StreamingWavFile {
-  private pending: Buffer[] = []
+  /**
+   * Frames are copied in here rather than kept: a 640-byte frame from the socket can be a view on
+   * a much larger read buffer, and holding fifty of them would hold fifty of those.
+   */
+  private pending = Buffer.allocUnsafeSlow(FLUSH_BYTES)
   private pendingBytes = 0
   private written = 0
   private readonly opened: Promise<FileHandle>
@@ -47,9 +51,13 @@ export class StreamingWavFile {
   }
 
   append(pcm: Buffer): void {
-    this.pending.push(pcm)
-    this.pendingBytes += pcm.length
-    if (this.pendingBytes >= FLUSH_BYTES) this.flush()
+    let offset = 0
+    while (offset < pcm.length) {
+      const copied = pcm.copy(this.pending, this.pendingBytes, offset)
+      this.pendingBytes += copied
+      offset += copied
+      if (this.pendingBytes === FLUSH_BYTES) this.flush()
+    }
   }
 
   /** Writes what is left, fixes the header's sizes and closes the file. */
@@ -68,8 +76,8 @@ export class StreamingWavFile {
 
   private flush(): void {
     if (this.pendingBytes === 0) return
-    const batch = Buffer.concat(this.pending, this.pendingBytes)
-    this.pending = []
+    const batch = this.pending.subarray(0, this.pendingBytes)
+    this.pending = Buffer.allocUnsafeSlow(FLUSH_BYTES)
     this.pendingBytes = 0
     this.writing = this.writing.then(async () => {
       await (await this.opened).write(batch, 0, batch.length, HEADER_BYTES + this.written)

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { frameClock } from './frame-clock'
 import wavefile from 'wavefile'
 import WebSocket from 'ws'
 import { CALLER_SAMPLE_RATE } from './caller-audio'
@@ -93,8 +94,7 @@ export async function runWebSocketLeg(options: StreamLegOptions): Promise<Stream
     await send(JSON.stringify({ event: 'websocket:connected', 'content-type': endpoint.contentType, ...endpoint.headers }))
     for (const [index, frame] of frames.entries()) {
       if (options.realtime) {
-        const delay = start + index * FRAME_MS - performance.now()
-        if (delay > 0) await sleep(delay, undefined, { signal })
+        await frameClock.until(start + index * FRAME_MS, signal)
       } else {
         signal.throwIfAborted()
       }
@@ -130,7 +130,13 @@ export async function runWebSocketLeg(options: StreamLegOptions): Promise<Stream
 
 function open(uri: string, handshakeTimeoutMs: number, signal: AbortSignal): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(uri, { handshakeTimeout: handshakeTimeoutMs, perMessageDeflate: false })
+    const socket = new WebSocket(uri, {
+      handshakeTimeout: handshakeTimeoutMs,
+      perMessageDeflate: false,
+      // An all-zero mask lets ws skip masking on the sending side: with hundreds of simulated calls
+      // the simulator must not be what falls behind. (The app still unmasks every frame as usual.)
+      generateMask: (mask: Buffer) => mask.fill(0)
+    })
     const onAbort = (): void => {
       socket.terminate()
       reject(new Error('the caller hung up'))
