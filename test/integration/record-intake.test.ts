@@ -96,4 +96,21 @@ describe('record mode: Vonage recordings are downloaded with the SDK into the jo
     }
     assert.deepEqual((await intake()).downloads.filter((d) => d.state !== 'failed'), [])
   })
+
+  it('writes its webhook URLs into the Vonage application through the Applications API', async () => {
+    await harness.app.call('saveSettings', { publicUrl: 'https://journal.example.org/' })
+    try {
+      const { apiKey, apiSecret } = harness.simulator.account
+      await assert.rejects(harness.app.call('configureVonageApplication', { apiKey, apiSecret: 'wrong' }), /API key or secret is wrong/)
+      const result = await harness.app.call('configureVonageApplication', { apiKey, apiSecret })
+      assert.deepEqual(result, { answerUrl: 'https://journal.example.org/webhooks/answer', eventUrl: 'https://journal.example.org/webhooks/event' })
+      const webhooks = harness.simulator.application.capabilities.voice?.webhooks
+      assert.equal(webhooks?.answer_url?.address, 'https://journal.example.org/webhooks/answer')
+      assert.equal(webhooks?.answer_url?.http_method, 'GET')
+      assert.equal(webhooks?.event_url?.address, 'https://journal.example.org/webhooks/event')
+      assert.equal(harness.simulator.application.name, 'Voice Journal (simulated)', 'the rest of the application is kept')
+    } finally {
+      await harness.app.call('saveSettings', { publicUrl: '' })
+    }
+  })
 })
