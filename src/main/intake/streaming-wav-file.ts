@@ -27,8 +27,10 @@ export class StreamingWavFile {
    * Frames are copied in here rather than kept: a 640-byte frame from the socket can be a view on
    * a much larger read buffer, and holding fifty of them would hold fifty of those.
    */
-  private pending = Buffer.allocUnsafeSlow(FLUSH_BYTES)
+  private pending: Buffer = Buffer.allocUnsafeSlow(FLUSH_BYTES)
   private pendingBytes = 0
+  /** Buffers whose write has finished, reused: no allocation per second of audio, however long the call. */
+  private spare: Buffer[] = []
   private written = 0
   private readonly opened: Promise<FileHandle>
   /** Every disk operation, in order; audio can be appended before the file is even open. */
@@ -76,12 +78,14 @@ export class StreamingWavFile {
 
   private flush(): void {
     if (this.pendingBytes === 0) return
-    const batch = this.pending.subarray(0, this.pendingBytes)
-    this.pending = Buffer.allocUnsafeSlow(FLUSH_BYTES)
+    const full = this.pending
+    const length = this.pendingBytes
+    this.pending = this.spare.pop() ?? Buffer.allocUnsafeSlow(FLUSH_BYTES)
     this.pendingBytes = 0
     this.writing = this.writing.then(async () => {
-      await (await this.opened).write(batch, 0, batch.length, HEADER_BYTES + this.written)
-      this.written += batch.length
+      await (await this.opened).write(full, 0, length, HEADER_BYTES + this.written)
+      this.written += length
+      this.spare.push(full)
     })
   }
 }
