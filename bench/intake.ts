@@ -67,7 +67,13 @@ class ProcessMeter {
   }
 
   private sample(): void {
-    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1]
+    let status: string
+    try {
+      status = readFileSync(`/proc/${this.pid}/status`, 'utf8')
+    } catch {
+      return // the process has exited; the run reports that itself
+    }
+    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1]
     if (rss) this.peakRss = Math.max(this.peakRss, Number(rss) * 1024)
   }
 
@@ -96,9 +102,13 @@ async function streamRun(calls: number, seconds: number, label: string): Promise
   const network = await startTestnet()
   const data = await makeTempDir('voice-journal-bench-')
   const app = await startApp('stream', simulator, network.bootstrap, data.dir)
+  let meter: ProcessMeter | undefined
+  app.process.once('exit', (code, signal) => {
+    if (code !== 0) console.error(`the app exited during the run (${code ?? signal}):\n${app.stderr().slice(-3000)}`)
+  })
   try {
     const idleRss = new ProcessMeter(app.process.pid!).stop().peakRssBytes
-    const meter = new ProcessMeter(app.process.pid!)
+    meter = new ProcessMeter(app.process.pid!)
     const started = performance.now()
     const handles = Array.from({ length: calls }, (_, i) =>
       simulator.placeCall({
@@ -138,6 +148,7 @@ async function streamRun(calls: number, seconds: number, label: string): Promise
     )
     return usage
   } finally {
+    meter?.stop()
     await app.stop()
     await simulator.close()
     await network.testnet.destroy()
