@@ -9,18 +9,21 @@
  * every acknowledgement's latency and when the last entry is in the journal.
  * Targets (issue 3): 500 calls exact, peak RSS < 300 MB, flat in length; acks < 100 ms, all in 5 s.
  */
+import { fork } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { callerAudioFromPcm, signCallback, VonageSimulator, type CallResult } from '../src/main/vonage-sim'
+import { signCallback, VonageSimulator } from '../src/main/vonage-sim'
 import type { JournalStatus } from '../src/shared/dto'
 import type { IntakeMode } from '../src/shared/intake'
 import { startHeadless, type HeadlessApp } from '../test/helpers/headless-process'
 import { wavData } from '../test/helpers/intake-harness'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
+import type { GeneratedCall, GeneratorJob } from './stream-generator'
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +34,8 @@ const { values } = parseArgs({
     'flat-long': { type: 'string', default: '600' },
     'skip-stream': { type: 'boolean', default: false },
     'skip-flat': { type: 'boolean', default: false },
-    'skip-record': { type: 'boolean', default: false }
+    'skip-record': { type: 'boolean', default: false },
+    generators: { type: 'string', default: '2' }
   }
 })
 
@@ -89,14 +93,6 @@ async function startApp(mode: IntakeMode, simulator: VonageSimulator, bootstrap:
   return app
 }
 
-/** A distinct tone per call (so a mix-up between calls cannot pass as exact). */
-function tone(seed: number, seconds: number): Int16Array {
-  const samples = new Int16Array(16000 * seconds)
-  const step = (2 * Math.PI * (200 + (seed % 400) * 3)) / 16000
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(5000 * Math.sin(step * i)) + (seed % 11)
-  return samples
-}
-
 async function streamRun(calls: number, seconds: number, label: string): Promise<{ peakRssBytes: number }> {
   const simulator = await VonageSimulator.start()
   const network = await startTestnet()
@@ -110,18 +106,26 @@ async function streamRun(calls: number, seconds: number, label: string): Promise
     const idleRss = new ProcessMeter(app.process.pid!).stop().peakRssBytes
     meter = new ProcessMeter(app.process.pid!)
     const started = performance.now()
-    const handles = Array.from({ length: calls }, (_, i) =>
-      simulator.placeCall({
-        answerUrl: `${app.info.localWebhookUrl}/answer`,
-        eventUrl: `${app.info.localWebhookUrl}/event`,
-        audio: callerAudioFromPcm(tone(i, seconds), `tone-${i}`),
-        realtime: true
-      })
-    )
-    const results: CallResult[] = await Promise.all(handles.map((h) => h.done))
+    // The calls are placed by separate generator processes, each with its share.
+    const generatorCount = Math.max(1, Number(values.generators))
+    const shares = Array.from({ length: generatorCount }, (_, g) => Array.from({ length: calls }, (_, i) => i).filter((i) => i % generatorCount === g))
+    const { publicKey: _publicKey, ...account } = simulator.account
+    const generated = (
+      await Promise.all(
+        shares.map(
+          (seeds) =>
+            new Promise<GeneratedCall[]>((resolve, reject) => {
+              const child = fork(new URL('./stream-generator.ts', import.meta.url), { execArgv: ['--import', 'tsx'] })
+              child.once('message', (reply: { calls?: GeneratedCall[]; error?: string }) => (reply.calls ? resolve(reply.calls) : reject(new Error(reply.error))))
+              child.once('exit', (code) => code !== 0 && reject(new Error(`generator exited with ${code}`)))
+              child.send({ account, webhooks: app.info.localWebhookUrl, seeds, seconds } satisfies GeneratorJob)
+            })
+        )
+      )
+    ).flat()
     const callsDone = performance.now()
     const peakDuringCalls = meter.peak
-    // Every entry in the journal, then the meter stops: adding 500 WAVs is part of the work.
+    // Every entry in the journal, then the meter stops: adding the WAVs is part of the work.
     for (;;) {
       const status = await app.call<JournalStatus>('getStatus')
       if (status.entries >= calls) break
@@ -132,18 +136,17 @@ async function streamRun(calls: number, seconds: number, label: string): Promise
     const usage = meter.stop()
     let exact = 0
     const entries = await app.call<Array<{ path: string }>>('listEntries')
-    for (const [i, result] of results.entries()) {
-      const entry = entries.find((e) => e.path.endsWith(`/${handles[i]!.uuid}.wav`))
-      if (entry && wavData(await app.audio(entry.path)).equals(result.streams[0]?.bytes ?? Buffer.alloc(1))) exact++
+    for (const call of generated) {
+      const entry = entries.find((e) => e.path.endsWith(`/${call.uuid}.wav`))
+      if (entry && createHash('sha256').update(wavData(await app.audio(entry.path))).digest('hex') === call.sha256) exact++
     }
-    const legs = results.map((r) => r.streams[0]!)
-    const late = legs.map((l) => l.maxLateMs)
-    const backlog = legs.map((l) => l.maxBacklogBytes)
+    const late = generated.map((c) => c.maxLateMs)
+    const drift = generated.map((c) => c.durationMs - c.audioMs)
     console.log(
-      `${label}: ${calls} concurrent calls × ${seconds} s: ${exact}/${calls} exact; ` +
+      `${label}: ${calls} concurrent calls × ${seconds} s from ${generatorCount} generator processes: ${exact}/${calls} exact; ` +
         `app CPU ${usage.cpuPercent.toFixed(0)}% of one core, peak RSS ${mb(usage.peakRssBytes)} (${mb(peakDuringCalls)} while the calls ran; idle ${mb(idleRss)}); ` +
-        `frame lateness median ${median(late).toFixed(1)} ms, max ${max(late).toFixed(1)} ms; ` +
-        `socket backlog max ${max(backlog)} bytes; calls ${((callsDone - started) / 1000).toFixed(1)} s, ` +
+        `pacing: worst frame per call late by median ${median(late).toFixed(0)} ms (max ${max(late).toFixed(0)} ms), call length over its audio by median ${median(drift).toFixed(0)} ms (max ${max(drift).toFixed(0)} ms); ` +
+        `socket backlog max ${max(generated.map((c) => c.maxBacklogBytes))} bytes; calls ${((callsDone - started) / 1000).toFixed(1)} s, ` +
         `all entries ${((settled - callsDone) / 1000).toFixed(1)} s after the last call ended`
     )
     return usage

@@ -130,20 +130,22 @@ export class Journal extends EventEmitter<JournalEvents> {
    */
   async addAudioFile(filePath: string, options: AddAudioOptions): Promise<EntryDto> {
     this.requireWritable()
-    const probe = await probeAudio(filePath)
-    const madeAt = options.madeAt ?? new Date()
-    const path = entryPath(madeAt, options.id ?? randomUUID(), probe.format)
-    const metadata: EntryMetadata = {
-      mtime: madeAt.getTime(),
-      durationMs: probe.durationMs,
-      format: probe.format,
-      source: options.source,
-      ...(options.title ? { title: options.title } : {}),
-      ...(options.partial ? { partial: true } : {})
-    }
+    // Probing happens inside the write queue too: when hundreds of calls end at once, probing
+    // all their files together would hold all their parsers' buffers at once.
     return this.writes.run(async () => {
+      const probe = await probeAudio(filePath)
+      const madeAt = options.madeAt ?? new Date()
+      const path = entryPath(madeAt, options.id ?? randomUUID(), probe.format)
       const existing = await this.drive.entry(path)
       if (existing) return this.toDto(existing)
+      const metadata: EntryMetadata = {
+        mtime: madeAt.getTime(),
+        durationMs: probe.durationMs,
+        format: probe.format,
+        source: options.source,
+        ...(options.title ? { title: options.title } : {}),
+        ...(options.partial ? { partial: true } : {})
+      }
       await pipeline(
         createReadStream(filePath, { highWaterMark: WRITE_BLOCK_BYTES }),
         this.drive.createWriteStream(path, { metadata })
