@@ -1,8 +1,8 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import wavefile from 'wavefile'
 
-/** Audio is flushed to disk at least this often (1 s of 16 kHz mono): what a crash can cost. */
-const FLUSH_BYTES = 32 * 1024
+/** Audio is flushed to disk at least this often (0.5 s of 16 kHz mono): what a crash can cost. */
+const FLUSH_BYTES = 16 * 1024
 
 /** The canonical 44-byte PCM header from wavefile, with its sizes patched for `dataBytes`. */
 function wavHeader(sampleRate: number, dataBytes: number): Buffer {
