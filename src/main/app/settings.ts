@@ -1,26 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createPrivateKey } from 'node:crypto'
-import type { IntakeMode, SettingsDto, SettingsUpdate } from '../../shared/intake'
+import type { SettingsDto, SettingsUpdate } from '../../shared/intake'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
 import { parseBootstrap, type BootstrapNode } from '../network/bootstrap'
 
-/** Everything the app keeps in `settings.json`. Secrets stay on this machine and never reach the window. */
-export interface Settings {
-  applicationId: string
-  /** PEM text (a path given in the environment is read at start). */
-  privateKey: string
-  signatureSecret: string
-  publicUrl: string
-  apiHost: string
-  mode: IntakeMode
-  greeting: string
-  endOnKey: string
-  maxSeconds: number
-  allowedCallers: string[]
-  /** DHT bootstrap nodes as `host:port`; empty = the public Hyperswarm network. */
-  bootstrap: string[]
-}
+/**
+ * Everything the app keeps in `settings.json`: every field of the contract's SettingsUpdate, all
+ * present. The private key is PEM text (a path given in the environment is read at start).
+ * Secrets stay on this machine and never reach the window.
+ */
+export type Settings = Required<SettingsUpdate>
 
 const DEFAULTS: Settings = {
   applicationId: '',
