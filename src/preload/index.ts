@@ -3,8 +3,8 @@
  * `window.voiceJournal`, and nothing else: no ipcRenderer, no Node.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { API_EVENTS, API_METHODS, type ApiEventName } from '../shared/api'
-import { AUDIO_SCHEME, type ApiBridge } from '../shared/bridge'
+import { API_EVENTS, API_METHODS, type ApiEventName } from '#shared/api'
+import { AUDIO_SCHEME, type ApiBridge } from '#shared/bridge'
 
 const methods = Object.fromEntries(API_METHODS.map((method) => [method, (args: unknown) => ipcRenderer.invoke(`api:${method}`, args)]))
 

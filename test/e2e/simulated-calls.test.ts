@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
-import type { EntryDto } from '../../src/shared/dto'
+import type { EntryDto } from '#shared/dto'
 import type { HeadlessApp } from '../helpers/headless-process'
 import { waitFor } from '../helpers/wait-for'
 import type { JournalPage } from './pages/journal-page'

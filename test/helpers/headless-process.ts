@@ -4,8 +4,8 @@ import { open } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { IMPORT_CHUNK_BYTES } from '../../src/shared/api'
-import type { EntryDto } from '../../src/shared/dto'
+import { IMPORT_CHUNK_BYTES } from '#shared/api'
+import type { EntryDto } from '#shared/dto'
 
 export const HEADLESS_ENTRY = fileURLToPath(new URL('../../out/main/headless.js', import.meta.url))
 

@@ -1,5 +1,5 @@
-import type { IntakeMode } from '../../src/shared/intake'
-import type { EntryDto } from '../../src/shared/dto'
+import type { IntakeMode } from '#shared/intake'
+import type { EntryDto } from '#shared/dto'
 import { callerAudioFromPcm, VonageSimulator, type CallerAudio } from '../../src/main/vonage-sim'
 import { startHeadless, type HeadlessApp } from './headless-process'
 import { makeTempDir } from './temp-dir'

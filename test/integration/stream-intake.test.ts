@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import { signCallback } from '../../src/main/vonage-sim'
-import type { IntakeStatus } from '../../src/shared/intake'
+import type { IntakeStatus } from '#shared/intake'
 import { IntakeHarness, toneAudio, wavData } from '../helpers/intake-harness'
 import { waitFor } from '../helpers/wait-for'
 

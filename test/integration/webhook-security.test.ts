@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { signCallback } from '../../src/main/vonage-sim'
-import type { JournalStatus } from '../../src/shared/dto'
-import type { IntakeStatus } from '../../src/shared/intake'
+import type { JournalStatus } from '#shared/dto'
+import type { IntakeStatus } from '#shared/intake'
 import { IntakeHarness, toneAudio } from '../helpers/intake-harness'
 
 /** Hostile or broken input on the internet-facing port: a clear refusal, and nothing changes. */

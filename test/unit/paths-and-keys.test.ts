@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert'
 import { describe, it } from 'node:test'
 import { entryPath, isEntryPath } from '../../src/main/journal/entry-path'
 import { isLoopbackNetwork, parseBootstrap } from '../../src/main/network/bootstrap'
-import { journalLink, parseJournalLink } from '../../src/shared/journal-key'
-import { formatDuration } from '../../src/shared/format'
+import { journalLink, parseJournalLink } from '#shared/journal-key'
+import { formatDuration } from '#shared/format'
 
 const KEY = 'i46rd8dei13gtxg5pexc4s56xbrk6az6zzkdx5b9te7zmwsbiobo'
 

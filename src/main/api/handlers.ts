@@ -1,5 +1,5 @@
-import type { VoiceJournalApi } from '../../shared/api'
-import { ApiError, IMPORT_CHUNK_BYTES } from '../../shared/api'
+import type { VoiceJournalApi } from '#shared/api'
+import { ApiError, IMPORT_CHUNK_BYTES } from '#shared/api'
 import type { SettingsStore } from '../app/settings'
 import type { IntakeService } from '../intake/intake-service'
 import { configureVonageApplication } from '../intake/vonage-application'

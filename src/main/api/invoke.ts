@@ -1,5 +1,5 @@
-import { API_METHODS, ApiError, type ApiErrorCode, type ApiMethod, type VoiceJournalApi } from '../../shared/api'
-import type { ApiEnvelope } from '../../shared/bridge'
+import { API_METHODS, ApiError, type ApiErrorCode, type ApiMethod, type VoiceJournalApi } from '#shared/api'
+import type { ApiEnvelope } from '#shared/bridge'
 import { SettingsError } from '../app/settings'
 import { VonageSetupError } from '../intake/vonage-application'
 import { ImportError } from '../journal/audio-import'

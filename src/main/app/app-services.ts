@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ApiEvents, VoiceJournalApi } from '../../shared/api'
+import type { ApiEvents, VoiceJournalApi } from '#shared/api'
 import { createApiHandlers } from '../api/handlers'
 import { WebhookServer } from '../http/webhook-server'
 import { IntakeService } from '../intake/intake-service'

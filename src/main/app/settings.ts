@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createPrivateKey } from 'node:crypto'
-import type { SettingsDto, SettingsUpdate } from '../../shared/intake'
+import type { SettingsDto, SettingsUpdate } from '#shared/intake'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
 import { parseBootstrap, type BootstrapNode } from '../network/bootstrap'
 

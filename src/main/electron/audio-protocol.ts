@@ -1,5 +1,5 @@
 import type { Protocol } from 'electron'
-import { AUDIO_SCHEME } from '../../shared/bridge'
+import { AUDIO_SCHEME } from '#shared/bridge'
 import type { AppServices } from '../app/app-services'
 import { respondWithAudio } from '../http/audio-response'
 

@@ -1,5 +1,5 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron'
-import { API_EVENTS, API_METHODS, type ApiEventName, type ApiEvents } from '../../shared/api'
+import { API_EVENTS, API_METHODS, type ApiEventName, type ApiEvents } from '#shared/api'
 import type { AppServices } from '../app/app-services'
 import { invokeApi } from '../api/invoke'
 

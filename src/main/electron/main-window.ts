@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { BrowserWindow, shell } from 'electron'
-import { AUDIO_SCHEME } from '../../shared/bridge'
+import { AUDIO_SCHEME } from '#shared/bridge'
 
 /** Content Security Policy for the window (also set as a <meta> in index.html for the headless host). */
 export const CONTENT_SECURITY_POLICY = [

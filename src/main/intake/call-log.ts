@@ -1,4 +1,4 @@
-import type { CallDto } from '../../shared/intake'
+import type { CallDto } from '#shared/intake'
 import { DurableLog } from './durable-log'
 
 /** One line of the log file: a call event as Vonage sent it, or the entry a call produced. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { IntakeMode } from '../../shared/intake'
+import type { IntakeMode } from '#shared/intake'
 import type { Settings } from '../app/settings'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
 import { createSimAccount, VonageSimulator, type SimAccount } from '../vonage-sim'

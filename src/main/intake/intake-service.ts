@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
-import type { IntakeMode, IntakeStatus } from '../../shared/intake'
+import type { IntakeMode, IntakeStatus } from '#shared/intake'
 import type { Settings, SettingsStore } from '../app/settings'
 import type { WebhookServer } from '../http/webhook-server'
 import { entryPath } from '../journal/entry-path'

@@ -4,7 +4,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises'
 import type { Duplex } from 'node:stream'
 import { join } from 'node:path'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import type { LiveCall } from '../../shared/intake'
+import type { LiveCall } from '#shared/intake'
 import type { SocketTokens } from './socket-tokens'
 import { repairWavFile, StreamingWavFile } from './streaming-wav-file'
 

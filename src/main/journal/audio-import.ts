@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { mkdir, open, rm, type FileHandle } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '../../shared/api'
-import type { EntryDto } from '../../shared/dto'
+import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '#shared/api'
+import type { EntryDto } from '#shared/dto'
 import type { Journal } from './journal'
 
 export class ImportError extends Error {

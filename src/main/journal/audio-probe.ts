@@ -1,5 +1,5 @@
 import { parseFile } from 'music-metadata'
-import type { AudioFormat } from '../../shared/dto'
+import type { AudioFormat } from '#shared/dto'
 
 export interface AudioProbe {
   format: AudioFormat

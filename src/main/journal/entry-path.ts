@@ -1,4 +1,4 @@
-import type { AudioFormat } from '../../shared/dto'
+import type { AudioFormat } from '#shared/dto'
 
 export const AUDIO_FORMATS: readonly AudioFormat[] = ['mp3', 'wav', 'ogg', 'flac']
 

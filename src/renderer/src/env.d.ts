@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { ApiBridge } from '../../shared/bridge'
+import type { ApiBridge } from '#shared/bridge'
 
 declare global {
   interface Window {

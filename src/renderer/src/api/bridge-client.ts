@@ -1,5 +1,5 @@
-import { ApiError, type ApiArgs, type ApiClient, type ApiMethod, type ApiResult } from '../../../shared/api'
-import type { ApiBridge, ApiEnvelope } from '../../../shared/bridge'
+import { ApiError, type ApiArgs, type ApiClient, type ApiMethod, type ApiResult } from '#shared/api'
+import type { ApiBridge, ApiEnvelope } from '#shared/bridge'
 import { buildApi } from './build-api'
 
 /** Electron transport: the preload returns envelopes because error classes do not survive IPC. */

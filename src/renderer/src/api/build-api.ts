@@ -1,4 +1,4 @@
-import type { ApiArgs, ApiMethod, ApiResult, VoiceJournalApi } from '../../../shared/api'
+import type { ApiArgs, ApiMethod, ApiResult, VoiceJournalApi } from '#shared/api'
 
 export type CallFn = <M extends ApiMethod>(method: M, args: ApiArgs<M>) => Promise<ApiResult<M>>
 

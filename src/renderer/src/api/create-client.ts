@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../../shared/api'
+import type { ApiClient } from '#shared/api'
 import { createBridgeClient } from './bridge-client'
 import { createHttpClient } from './http-client'
 import { takeSessionToken } from './session-token'

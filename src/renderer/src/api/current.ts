@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../../shared/api'
+import type { ApiClient } from '#shared/api'
 
 let current: ApiClient | null = null
 

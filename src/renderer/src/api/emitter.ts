@@ -1,4 +1,4 @@
-import type { ApiEventName, ApiEvents } from '../../../shared/api'
+import type { ApiEventName, ApiEvents } from '#shared/api'
 
 type Listener<E extends ApiEventName> = (payload: ApiEvents[E]) => void
 

@@ -1,5 +1,5 @@
-import { API_EVENTS, type ApiEventName } from '../../../shared/api'
-import type { EventMessage } from '../../../shared/bridge'
+import { API_EVENTS, type ApiEventName } from '#shared/api'
+import type { EventMessage } from '#shared/bridge'
 
 const FIRST_RETRY_MS = 500
 const MAX_RETRY_MS = 15_000

@@ -8,7 +8,7 @@ import {
   type ApiEvents,
   type ApiMethod,
   type ApiResult
-} from '../../../shared/api'
+} from '#shared/api'
 import { buildApi } from './build-api'
 import { createEmitter } from './emitter'
 import { openEventSocket } from './event-socket'

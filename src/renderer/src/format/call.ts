@@ -1,4 +1,4 @@
-import type { CallDto, CallStatusChange } from '../../../shared/intake'
+import type { CallDto, CallStatusChange } from '#shared/intake'
 
 /** Vonage call states that mean the call did not go through (or went wrong). */
 const FAILURES = new Set(['busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'])

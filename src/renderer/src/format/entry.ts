@@ -1,6 +1,6 @@
 import moment from 'moment'
 import { filesize } from 'filesize'
-import type { EntryDto, EntrySource } from '../../../shared/dto'
+import type { EntryDto, EntrySource } from '#shared/dto'
 
 const TIME_FORMAT = 'D MMM YYYY, HH:mm'
 

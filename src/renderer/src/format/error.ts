@@ -1,4 +1,4 @@
-import { ApiError } from '../../../shared/api'
+import { ApiError } from '#shared/api'
 
 /** A sentence a person can act on, whatever was thrown. */
 export function errorMessage(err: unknown): string {

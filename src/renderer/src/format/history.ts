@@ -1,4 +1,4 @@
-import type { HistoryItem } from '../../../shared/dto'
+import type { HistoryItem } from '#shared/dto'
 
 export type ChangeLabel = HistoryItem['change']
 

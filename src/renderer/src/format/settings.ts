@@ -1,4 +1,4 @@
-import type { SettingsUpdate } from '../../../shared/intake'
+import type { SettingsUpdate } from '#shared/intake'
 
 export type SettingsField = keyof SettingsUpdate
 

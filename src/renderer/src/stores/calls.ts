@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { CallDto } from '../../../shared/intake'
+import type { CallDto } from '#shared/intake'
 import { useApi } from '../api/current'
 import { saveTextFile } from '../util/save-file'
 import { useNoticeStore } from './notices'

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { HistoryItem } from '../../../shared/dto'
+import type { HistoryItem } from '#shared/dto'
 import { useApi } from '../api/current'
 import { describeChange } from '../format/history'
 import { useNoticeStore } from './notices'

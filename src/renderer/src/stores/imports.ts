@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, reactive, ref } from 'vue'
-import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '../../../shared/api'
+import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '#shared/api'
 import { useApi } from '../api/current'
 import { errorMessage } from '../format/error'
 import { formatBytes } from '../format/entry'

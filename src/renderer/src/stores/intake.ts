@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { IntakeMode, IntakeStatus } from '../../../shared/intake'
+import type { IntakeMode, IntakeStatus } from '#shared/intake'
 import { useApi } from '../api/current'
 import { useJournalStore } from './journal'
 import { useNoticeStore } from './notices'

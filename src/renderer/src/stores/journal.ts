@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { EntryDto, JournalInfo, JournalStatus } from '../../../shared/dto'
+import type { EntryDto, JournalInfo, JournalStatus } from '#shared/dto'
 import { useApi } from '../api/current'
 import { useHistoryStore } from './history'
 import { useNoticeStore } from './notices'

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef, watch } from 'vue'
-import type { EntryDto } from '../../../shared/dto'
+import type { EntryDto } from '#shared/dto'
 import { useApi } from '../api/current'
 import { entryTitle } from '../format/entry'
 import { useJournalStore } from './journal'

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, toRaw } from 'vue'
-import type { IntakeMode, SettingsDto, SettingsUpdate } from '../../../shared/intake'
+import type { IntakeMode, SettingsDto, SettingsUpdate } from '#shared/intake'
 import { useApi } from '../api/current'
 import { errorMessage } from '../format/error'
 import { fieldOfError, normalizeCaller, parseLines, type SettingsField } from '../format/settings'
