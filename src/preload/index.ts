@@ -4,7 +4,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { API_EVENTS, API_METHODS, type ApiEventName } from '#shared/api'
-import { AUDIO_SCHEME, type ApiBridge } from '#shared/bridge'
+import { AUDIO_SCHEME, audioResourcePath, type ApiBridge } from '#shared/bridge'
 
 const methods = Object.fromEntries(API_METHODS.map((method) => [method, (args: unknown) => ipcRenderer.invoke(`api:${method}`, args)]))
 
@@ -18,9 +18,9 @@ const bridge = {
       ipcRenderer.removeListener(`event:${event}`, forward)
     }
   },
-  audioUrl(path: string, version?: number) {
-    const encoded = path.split('/').map(encodeURIComponent).join('/')
-    return `${AUDIO_SCHEME}://journal${encoded}${version === undefined ? '' : `?version=${version}`}`
+  audioUrl(journal: string, path: string, version?: number) {
+    // The journal key (lower-case z-base-32) is a valid host name, so it can be the URL's host.
+    return `${AUDIO_SCHEME}:/${audioResourcePath(journal, path, version)}`
   }
 } as unknown as ApiBridge
 

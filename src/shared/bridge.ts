@@ -12,8 +12,8 @@ export type ApiBridge = {
   [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiEnvelope<ApiResult<M>>>
 } & {
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void
-  /** `journal-audio://` URL for an entry; served by the same range handler as the headless host. */
-  audioUrl(path: string, version?: number): string
+  /** `journal-audio://<journal key>/<entry path>` URL; served by the same range handler as the headless host. */
+  audioUrl(journal: string, path: string, version?: number): string
 }
 
 /** The message the headless event socket sends. */
@@ -24,3 +24,23 @@ export interface EventMessage<E extends ApiEventName = ApiEventName> {
 
 /** Custom scheme Electron registers (privileged, stream: true) for the audio of entries. */
 export const AUDIO_SCHEME = 'journal-audio'
+
+/**
+ * `/<journal key>/recordings/…` with every segment encoded: the part of an audio URL both
+ * transports share (the headless host prefixes /audio, Electron uses the key as the host).
+ */
+export function audioResourcePath(journal: string, path: string, version?: number): string {
+  const encoded = path.split('/').map(encodeURIComponent).join('/')
+  return `/${encodeURIComponent(journal)}${encoded}${version === undefined ? '' : `?version=${version}`}`
+}
+
+/** The journal key and entry path of an audio URL's path (`/<key>/recordings/…`), or null. */
+export function parseAudioResourcePath(pathname: string): { journal: string; path: string } | null {
+  const match = /^\/([^/]+)(\/.*)$/.exec(pathname)
+  if (!match?.[1] || !match[2]) return null
+  try {
+    return { journal: decodeURIComponent(match[1]), path: decodeURIComponent(match[2]) }
+  } catch {
+    return null
+  }
+}

@@ -31,9 +31,17 @@ export interface JournalInfo {
   /** hyper://<key>/ */
   link: string
   writable: boolean
+  /** The library's name for it. */
+  name: string
+  kind: JournalKind
+  active: boolean
+  /** Where a fork came from; null for an original journal. */
+  provenance: Provenance | null
 }
 
 export interface JournalStatus {
+  /** Which journal this is the status of (events carry every open journal's). */
+  key: string
   peers: number
   version: number
   /** Milliseconds since the epoch of the last change seen, or null for a journal never changed. */
@@ -63,4 +71,59 @@ export interface HistoryPage {
 
 export interface ImportTicket {
   importId: string
+}
+
+/** Where a journal in the library came from. */
+export type JournalKind = 'own' | 'followed' | 'fork'
+/** A journal's seeding switch: download everything and keep serving it, or not; paused keeps what is held. */
+export type SeedingState = 'off' | 'seeding' | 'paused'
+
+export interface SeedingProgress {
+  state: SeedingState
+  /** Bytes held locally (index and audio, every version) / known in total. */
+  bytesDownloaded: number
+  bytesTotal: number
+  /** Download speed over the last few seconds; 0 when idle. */
+  bytesPerSecond: number
+  /** Every block of every version is held locally (always true for a journal we write). */
+  complete: boolean
+}
+
+/** Written inside a fork (/.journal/provenance.json), so anyone reading the fork can see its origin. */
+export interface Provenance {
+  /** z-base-32 key of the journal it was forked from. */
+  forkedFrom: string
+  /** The version of that journal the fork copied. */
+  version: number
+  /** Milliseconds since the epoch. */
+  forkedAt: number
+}
+
+/** One journal in the library, as the library list and the window show it. */
+export interface LibraryItem {
+  key: string
+  link: string
+  /** The user's name for it (own journals, forks) or a short form of the key. */
+  name: string
+  kind: JournalKind
+  writable: boolean
+  /** New calls and imports go to the active journal; exactly one writable journal is active. */
+  active: boolean
+  peers: number
+  version: number
+  /** Nothing of it is held yet and no peer has answered: shown as "looking for peers", not an error. */
+  lookingForPeers: boolean
+  seeding: SeedingProgress
+  provenance: Provenance | null
+  addedAt: number
+}
+
+/** One entry that differs between two versions. */
+export interface VersionChange {
+  path: string
+  change: 'added' | 'changed' | 'deleted'
+  /** The entry in the older version (changed, deleted). */
+  before?: EntryDto
+  /** The entry in the newer version (added, changed). */
+  after?: EntryDto
 }

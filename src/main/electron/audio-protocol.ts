@@ -1,5 +1,5 @@
 import type { Protocol } from 'electron'
-import { AUDIO_SCHEME } from '#shared/bridge'
+import { AUDIO_SCHEME, parseAudioResourcePath } from '#shared/bridge'
 import type { AppServices } from '../app/app-services'
 import { respondWithAudio } from '../http/audio-response'
 
@@ -11,11 +11,11 @@ export const AUDIO_SCHEME_PRIVILEGES = {
   privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true }
 }
 
-/** `journal-audio://journal/recordings/…?version=N` → the same range handler the headless host uses. */
+/** `journal-audio://<journal key>/recordings/…?version=N` → the same range handler the headless host uses. */
 export function handleAudioProtocol(protocol: Protocol, services: AppServices): void {
   protocol.handle(AUDIO_SCHEME, (request) => {
     const url = new URL(request.url)
-    if (url.hostname !== 'journal') return new Response('Not found', { status: 404 })
-    return respondWithAudio(request, services.activeJournal, decodeURIComponent(url.pathname))
+    const resource = parseAudioResourcePath(`/${url.hostname}${url.pathname}`)
+    return respondWithAudio(request, resource && services.findJournal(resource.journal), resource?.path ?? '')
   })
 }

@@ -11,8 +11,9 @@ import { JournalError, type Journal } from '../journal/journal'
  * The caller maps its URL to `entryPath` (`/recordings/…`); a `version` query parameter
  * opens that older version of the journal.
  */
-export async function respondWithAudio(request: Request, journal: Journal, entryPath: string): Promise<Response> {
+export async function respondWithAudio(request: Request, journal: Journal | null | undefined, entryPath: string): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Only GET and HEAD', { Allow: 'GET, HEAD' })
+  if (!journal) return plain(404, 'No such journal in the library')
   if (!isEntryPath(entryPath)) return plain(404, 'No such entry')
   const versionParam = new URL(request.url).searchParams.get('version')
   const version = versionParam === null ? undefined : Number(versionParam)

@@ -3,6 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { IMPORT_CHUNK_BYTES, type ApiErrorCode } from '#shared/api'
+import { parseAudioResourcePath } from '#shared/bridge'
 import type { AppServices } from '../app/app-services'
 import { HTTP_STATUS, invokeApi, isApiMethod } from '../api/invoke'
 import { respondWithAudio } from './audio-response'
@@ -69,8 +70,8 @@ export function createUiApp({ services, token, rendererDir }: UiAppOptions): Hon
   app.on(['GET', 'HEAD'], '/audio/*', async (c) => {
     // <audio> cannot send headers, so the token rides in the query (never logged, no referrer).
     if (!hasToken(c.req.query('token'), token)) return c.text('Missing or wrong access token', 401)
-    const entryPath = decodeURIComponent(new URL(c.req.url).pathname.slice('/audio'.length))
-    return respondWithAudio(c.req.raw, services.activeJournal, entryPath)
+    const resource = parseAudioResourcePath(new URL(c.req.url).pathname.slice('/audio'.length))
+    return respondWithAudio(c.req.raw, resource && services.findJournal(resource.journal), resource?.path ?? '')
   })
 
   app.use('/*', serveStatic({ root: rendererDir }))

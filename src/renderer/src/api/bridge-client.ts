@@ -15,6 +15,6 @@ export function createBridgeClient(bridge: ApiBridge): ApiClient {
   return {
     ...buildApi(call),
     on: (event, listener) => bridge.on(event, listener),
-    audioUrl: (path, version) => bridge.audioUrl(path, version)
+    audioUrl: (journal, path, version) => bridge.audioUrl(journal, path, version)
   }
 }

@@ -9,6 +9,7 @@ import {
   type ApiMethod,
   type ApiResult
 } from '#shared/api'
+import { audioResourcePath } from '#shared/bridge'
 import { buildApi } from './build-api'
 import { createEmitter } from './emitter'
 import { openEventSocket } from './event-socket'
@@ -100,10 +101,9 @@ export function createHttpClient(token: string): ApiClient {
       ensureSocket()
       return emitter.on(event, listener)
     },
-    audioUrl(path, version) {
-      const encoded = path.split('/').map(encodeURIComponent).join('/')
-      const query = `token=${encodeURIComponent(token)}${version === undefined ? '' : `&version=${version}`}`
-      return `/audio${encoded}?${query}`
+    audioUrl(journal, path, version) {
+      const resource = audioResourcePath(journal, path, version)
+      return `/audio${resource}${resource.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`
     }
   }
 }
