@@ -1,5 +1,6 @@
-// `npm test`: lint, type-check, build (the browser and multi-process tests run the built app),
-// then every test file with Node's test runner. Each step stops the run if it fails.
+// `npm test`: lint, type-check, the Electron security scan, build (the browser and multi-process
+// tests run the built app), then every test file with Node's test runner. Each step stops the run
+// if it fails.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -25,6 +26,8 @@ const files = only.length > 0 ? only : ['test/unit', 'test/integration', 'test/e
 if (only.length === 0) {
   run('lint', 'npx', ['eslint', '.'])
   run('typecheck', 'npm', ['run', '--silent', 'typecheck'])
+  // electronegativity over src/: any finding without a written reason fails the run.
+  run('security scan', process.execPath, ['scripts/security-scan.mjs'])
 }
 run('build', 'npx', ['electron-vite', 'build', '--logLevel', 'warn'])
 // One file at a time: the multi-peer and browser tests each start real processes, and this

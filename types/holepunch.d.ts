@@ -37,8 +37,13 @@ declare module 'hyperdrive' {
   export interface HypercoreLike {
     key: Buffer
     length: number
+    /** Bytes of all blocks (held or not). */
+    byteLength: number
+    /** Blocks held locally from 0 without a gap. */
+    contiguousLength: number
     peers: unknown[]
     has(start: number, end?: number): Promise<boolean>
+    clear(start: number, end?: number): Promise<void>
     download(range?: { start?: number; end?: number; blocks?: number[] }): { done(): Promise<void>; destroy(): void }
     on(event: 'append' | 'truncate' | 'peer-add' | 'peer-remove', listener: (...args: unknown[]) => void): this
     on(event: 'download', listener: (index: number, bytes: number) => void): this
@@ -76,6 +81,8 @@ declare module 'hyperdrive' {
     putEntry(path: string, value: Partial<DriveEntryValue>): Promise<void>
     del(path: string): Promise<void>
     list(folder: string, opts?: { recursive?: boolean }): AsyncIterable<DriveEntry>
+    /** Entries that differ between this drive (left) and its version `length` (right). */
+    diff(length: number, folder?: string): AsyncIterable<{ left: DriveEntry | null; right: DriveEntry | null }>
     createReadStream(path: string, opts?: { start?: number; end?: number; length?: number }): Readable
     createWriteStream(path: string, opts?: { metadata?: unknown }): Writable
     download(folder?: string): { done(): Promise<void>; destroy(): void }
@@ -134,4 +141,13 @@ declare module 'hypercore-id-encoding' {
   export function decode(id: string | Buffer): Buffer
   export function encode(key: Buffer): string
   export function normalize(id: string | Buffer): string
+}
+
+declare module 'mirror-drive' {
+  import type Hyperdrive from 'hyperdrive'
+  export default class MirrorDrive {
+    constructor(source: Hyperdrive, target: Hyperdrive, opts?: { prefix?: string | string[]; prune?: boolean; filter?: (key: string) => boolean })
+    readonly count: { files: number; add: number; remove: number; change: number }
+    done(): Promise<void>
+  }
 }

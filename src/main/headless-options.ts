@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { KEY_HELP, parseJournalLink } from '#shared/journal-key'
 import { defaultDataDir } from './app/data-dir'
 import { parseBootstrap, type BootstrapNode } from './network/bootstrap'
 
@@ -9,6 +10,10 @@ export interface HeadlessOptions {
   webhookHost: string
   uiPort: number
   bootstrap?: BootstrapNode[]
+  /** Journals to follow and seed (`--seed KEY`, repeatable). */
+  seed: string[]
+  /** A hyper:// link given on the command line: added to the library and shown in the window. */
+  link?: string
 }
 
 export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
@@ -16,27 +21,38 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
   --webhook-port N      public webhook port (default 3000; 0 picks a free one)
   --webhook-host HOST   address the webhook listener binds (default 0.0.0.0)
   --ui-port N           local window port on 127.0.0.1 (default 7350; 0 picks a free one)
-  --bootstrap H:P,…     DHT bootstrap nodes (all loopback = a local network on this machine)`
+  --bootstrap H:P,…     DHT bootstrap nodes (all loopback = a local network on this machine)
+  --seed KEY            follow and seed this journal (key or hyper:// link; repeatable)
+  [hyper://KEY[+N]/]    a journal link to open in the window`
 
 /** Parses the headless command line; throws with a message fit to print on a bad flag. */
 export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     strict: true,
+    allowPositionals: true,
     options: {
       data: { type: 'string' },
       'webhook-port': { type: 'string', default: '3000' },
       'webhook-host': { type: 'string', default: '0.0.0.0' },
       'ui-port': { type: 'string', default: '7350' },
-      bootstrap: { type: 'string' }
+      bootstrap: { type: 'string' },
+      seed: { type: 'string', multiple: true }
     }
   })
+  if (positionals.length > 1) throw new Error('Give at most one hyper:// link')
+  const seed = values.seed ?? []
+  for (const key of [...seed, ...positionals]) {
+    if (!parseJournalLink(key)) throw new Error(`Not a journal key or link: ${key}\n${KEY_HELP}`)
+  }
   return {
     dataDir: resolve(values.data ?? defaultDataDir()),
     webhookPort: port(values['webhook-port'], '--webhook-port'),
     webhookHost: values['webhook-host'],
     uiPort: port(values['ui-port'], '--ui-port'),
-    ...(values.bootstrap ? { bootstrap: parseBootstrap(values.bootstrap) } : {})
+    ...(values.bootstrap ? { bootstrap: parseBootstrap(values.bootstrap) } : {}),
+    seed,
+    ...(positionals[0] ? { link: positionals[0] } : {})
   }
 }
 

@@ -19,6 +19,12 @@ export interface SettingsDto {
   /** E.164 digits without "+"; empty = everyone may call (the window warns). */
   allowedCallers: string[]
   bootstrap: string[]
+  /** Desktop app: start at login, hidden (tray only). */
+  openAtLogin: boolean
+  /** Desktop notifications, each switchable: a new entry from a call, a download that gave up, new entries in a followed journal. */
+  notifyCallEntries: boolean
+  notifyFailedDownloads: boolean
+  notifyFollowedEntries: boolean
   /** Names of settings fixed by environment variables for this run (they override saved values). */
   fromEnvironment: string[]
   /** True when an application id and private key are set: real Vonage calls can be taken. */
@@ -40,6 +46,10 @@ export interface SettingsUpdate {
   maxSeconds?: number
   allowedCallers?: string[]
   bootstrap?: string[]
+  openAtLogin?: boolean
+  notifyCallEntries?: boolean
+  notifyFailedDownloads?: boolean
+  notifyFollowedEntries?: boolean
 }
 
 /** A call being streamed into the journal right now. */

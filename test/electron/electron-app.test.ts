@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert'
+import { spawn } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright'
 import { findElectronBinary } from '../../scripts/electron-binary.mjs'
@@ -8,28 +10,62 @@ import { waitFor } from '../helpers/wait-for'
 import { JournalPage } from '../e2e/pages/journal-page'
 
 // The desktop shell itself. It needs Electron's binary, which these build machines cannot
-// download; where it is missing the suite is reported as skipped with the reason, never passed.
+// download; where it is missing each spec is reported as skipped with the reason, never passed.
 const found = findElectronBinary()
 const skip = found.binary ? false : `no Electron binary here: ${found.reason}. Set ELECTRON_OVERRIDE_DIST_PATH to run these specs.`
 if (skip) console.log(`# Electron specs skipped: ${skip}`)
 
+type TempDir = Awaited<ReturnType<typeof makeTempDir>>
+
+function launch(dataDir: string, extraArgs: string[] = []): Promise<ElectronApplication> {
+  return electron.launch({
+    executablePath: found.binary!,
+    args: ['.', ...extraArgs],
+    env: { ...process.env, VOICE_JOURNAL_DATA_DIR: dataDir, WEBHOOK_PORT: '0' }
+  })
+}
+
+/**
+ * A second launch on the same data directory, as the OS does for a clicked hyper:// link: it
+ * must hand its arguments to the running app through the single-instance lock and exit at once.
+ */
+function secondLaunch(dataDir: string, args: string[]): Promise<number | null> {
+  const child = spawn(found.binary!, ['.', ...args], { env: { ...process.env, VOICE_JOURNAL_DATA_DIR: dataDir, WEBHOOK_PORT: '0' }, stdio: 'ignore' })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill()
+      reject(new Error('the second launch did not hand over and exit within 20 s'))
+    }, 20_000)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolve(code)
+    })
+  })
+}
+
+const windowCount = (app: ElectronApplication): Promise<number> => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)
+
+async function quit(app: ElectronApplication): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => app.process().once('exit', (code) => resolve(code)))
+  await app.evaluate(({ app }) => app.quit())
+  return exited
+}
+
 describe('the Electron app', () => {
   let app: ElectronApplication
   let page: Page
-  let data: Awaited<ReturnType<typeof makeTempDir>>
+  let data: TempDir
+  /** The journal's z-base-32 key, as the window shows it. */
+  let key = ''
 
   before(async () => {
     if (skip) return
     data = await makeTempDir()
-    app = await electron.launch({
-      executablePath: found.binary!,
-      args: ['.'],
-      env: { ...process.env, VOICE_JOURNAL_DATA_DIR: data.dir, WEBHOOK_PORT: '0' }
-    })
+    app = await launch(data.dir)
     page = await app.firstWindow()
   })
   after(async () => {
-    await app?.close()
+    if (app?.process().exitCode === null) await app.close()
     await data?.cleanup()
   })
 
@@ -46,20 +82,61 @@ describe('the Electron app', () => {
 
   it('adds an entry, plays and seeks it through the audio scheme', { skip }, async () => {
     const journal = new JournalPage(page)
+    key = (await page.getByTestId('journal-key').textContent())!.trim()
     await journal.addFiles([HELLO_MP3])
     await journal.rows.first().waitFor()
     const path = (await journal.rows.first().getAttribute('data-path'))!
     await journal.row(path).getByTestId('entry-play').click()
     await waitFor(async () => (await journal.audioTime()) > 0.2, 'playback advances', 10_000)
     const src = await page.evaluate(() => (document.getElementById('player-audio') as HTMLAudioElement).currentSrc)
-    assert.match(src, /^journal-audio:\/\/journal\/recordings\//)
+    assert.ok(src.startsWith(`journal-audio://${key}/recordings/`), src)
     await journal.seekTo(3)
     await waitFor(async () => (await journal.audioTime()) >= 3, 'the seek lands', 10_000)
   })
 
+  it('keeps running in the tray when its window is closed', { skip }, async () => {
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().forEach((window) => window.close()))
+    await waitFor(async () => (await windowCount(app)) === 0, 'the window is gone')
+    await sleep(1000)
+    assert.equal(app.process().exitCode, null, 'the app is still running')
+  })
+
+  it('opens a hyper:// link from a second launch in the running app, in a new window', { skip }, async () => {
+    assert.ok(key, 'the key was read from the window')
+    const shown = app.waitForEvent('window')
+    // The journal's own link is valid whatever the network: it is already in the library.
+    assert.equal(await secondLaunch(data.dir, [`hyper://${key}/`]), 0)
+    page = await shown
+    await waitFor(async () => (await page.getByTestId('journal-key').textContent())?.trim() === key, 'the window shows the linked journal', 20_000)
+  })
+
   it('quits cleanly', { skip }, async () => {
-    const exited = new Promise<number | null>((resolve) => app.process().once('exit', (code) => resolve(code)))
-    await app.evaluate(({ app }) => app.quit())
-    assert.equal(await exited, 0)
+    assert.equal(await quit(app), 0)
+  })
+})
+
+describe('the Electron app started at login', () => {
+  let app: ElectronApplication
+  let data: TempDir
+
+  before(async () => {
+    if (skip) return
+    data = await makeTempDir()
+    app = await launch(data.dir, ['--hidden'])
+  })
+  after(async () => {
+    if (app?.process().exitCode === null) await app.close()
+    await data?.cleanup()
+  })
+
+  it('starts in the tray without a window, and shows one when launched again', { skip }, async () => {
+    await app.evaluate(({ app }) => app.whenReady())
+    // Booting the services takes a moment; a window would have appeared by now.
+    await sleep(4000)
+    assert.equal(await windowCount(app), 0)
+    const shown = app.waitForEvent('window')
+    assert.equal(await secondLaunch(data.dir, []), 0)
+    await (await shown).getByTestId('journal-key').waitFor()
+    assert.equal(await quit(app), 0)
   })
 })

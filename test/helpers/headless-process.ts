@@ -32,7 +32,8 @@ export interface HeadlessApp {
   /** SIGKILL: the crash case (no shutdown code runs). */
   kill(): Promise<void>
   /** The bytes of an entry's audio as the window would fetch them. */
-  audio(path: string, version?: number): Promise<Buffer>
+  /** An entry's audio from the window's audio route (the active journal unless `journal` names another). */
+  audio(path: string, version?: number, journal?: string): Promise<Buffer>
 }
 
 /** Starts the built headless host (`out/main/headless.js`) as a separate process, as users run it. */
@@ -95,9 +96,9 @@ export async function startHeadless(dataDir: string, extraArgs: string[], env: N
         child.once('exit', () => resolve())
         child.kill('SIGKILL')
       }),
-    async audio(path, version) {
+    async audio(path, version, journal = info.key) {
       const query = `token=${token}${version === undefined ? '' : `&version=${version}`}`
-      const response = await fetch(`${origin}/audio${path}?${query}`)
+      const response = await fetch(`${origin}/audio/${journal}${path}?${query}`)
       if (!response.ok) throw new Error(`audio ${path}: ${response.status}`)
       return Buffer.from(await response.arrayBuffer())
     },

@@ -39,8 +39,9 @@ describe('two peers on a local testnet', () => {
 
   it('lists on B an entry added on A, with identical bytes', async () => {
     const added = await peerA.importFile(HELLO_MP3)
-    journalOnB = await peerB.openJournal(peerA.info.key)
-    assert.equal(journalOnB.writable, false)
+    const { item } = await peerB.api.addToLibrary({ link: peerA.info.key })
+    assert.equal(item.writable, false)
+    journalOnB = peerB.library.journal(item.key)
     await waitFor(async () => (await journalOnB.listEntries()).length === 1, 'B lists the entry', 20_000)
     const [entry] = await journalOnB.listEntries()
     assert.equal(entry?.path, added.path)

@@ -17,9 +17,8 @@ describe('journal core', () => {
 
   it('starts empty at version 1 with no last change', async () => {
     const status = await fixture.journal.status()
-    assert.deepEqual(status, { peers: 0, version: 1, updatedAt: null, size: 0, entries: 0 })
+    assert.deepEqual(status, { key: fixture.journal.id, peers: 0, version: 1, updatedAt: null, size: 0, entries: 0 })
     assert.match(fixture.journal.id, /^[ybndrfg8ejkmcpqxot1uwisza345h769]{52}$/)
-    assert.equal(fixture.journal.info().link, `hyper://${fixture.journal.id}/`)
   })
 
   it('adds MP3 and WAV entries at /recordings/YYYY/MM/<id>.<ext> with durations read from the audio', async () => {

@@ -3,12 +3,14 @@ import { ApiError, IMPORT_CHUNK_BYTES } from '#shared/api'
 import type { SettingsStore } from '../app/settings'
 import type { IntakeService } from '../intake/intake-service'
 import { configureVonageApplication } from '../intake/vonage-application'
+import type { SeedingState } from '#shared/dto'
 import type { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
+import type { Library } from '../library/library'
 
 export interface HandlerContext {
-  /** The journal the window shows and imports go to. */
-  activeJournal(): Journal
+  /** Every journal the window can show; imports go to its active one. */
+  library: Library
   importer: AudioImporter
   settings: SettingsStore
   intake: IntakeService
@@ -19,13 +21,21 @@ export interface HandlerContext {
  * holding the token) and are checked here, once, for both transports.
  */
 export function createApiHandlers(context: HandlerContext): VoiceJournalApi {
-  const journal = (): Journal => context.activeJournal()
+  const { library } = context
+  /** The journal an argument names (checked as a key), or the active one when it names none. */
+  const journal = (args?: { journal?: unknown }): Journal =>
+    library.journal(args?.journal === undefined ? undefined : requireString(args.journal, 'journal', 200))
   return {
-    getJournal: async () => journal().info(),
-    getStatus: async () => journal().status(),
-    listEntries: async (args) => journal().listEntries(optionalVersion(args?.version)),
+    getJournal: async (args) => library.info(journal(args)),
+    getStatus: async (args) => journal(args).status(),
+    listEntries: async (args) => journal(args).listEntries(optionalVersion(args?.version)),
     getHistory: async (args) =>
-      journal().history({ limit: optionalInteger(args?.limit, 'limit', 1, 1000) ?? 200, before: optionalVersion(args?.before) }),
+      journal(args).history({ limit: optionalInteger(args?.limit, 'limit', 1, 1000) ?? 200, before: optionalVersion(args?.before) }),
+    compareVersions: async (args) => {
+      const from = optionalVersion(args?.from)
+      if (from === undefined) throw new ApiError('bad-request', 'from must be a version number')
+      return journal(args).compareVersions(from, optionalVersion(args?.to))
+    },
     beginImport: async (args) => ({
       importId: await context.importer.begin(requireString(args?.fileName, 'fileName', 500), requireInteger(args?.size, 'size'))
     }),
@@ -36,12 +46,36 @@ export function createApiHandlers(context: HandlerContext): VoiceJournalApi {
     },
     finishImport: async (args) => {
       const title = args?.title === undefined ? undefined : requireString(args.title, 'title', 200, true)
-      return context.importer.finish(requireString(args?.importId, 'importId', 100), journal(), title)
+      return context.importer.finish(requireString(args?.importId, 'importId', 100), library.active, title)
     },
     cancelImport: async (args) => context.importer.cancel(requireString(args?.importId, 'importId', 100)),
-    deleteEntry: async (args) => journal().deleteEntry(requireString(args?.path, 'path', 300)),
+    deleteEntry: async (args) => journal(args).deleteEntry(requireString(args?.path, 'path', 300)),
     renameEntry: async (args) =>
-      journal().renameEntry(requireString(args?.path, 'path', 300), requireString(args?.title, 'title', 200, true)),
+      journal(args).renameEntry(requireString(args?.path, 'path', 300), requireString(args?.title, 'title', 200, true)),
+
+    listLibrary: async () => library.items(),
+    addToLibrary: async (args) => library.add(requireString(args?.link, 'link', 500)),
+    createJournal: async (args) => library.create(requireString(args?.name, 'name', 100, true)),
+    removeFromLibrary: async (args) => {
+      if (args?.confirmWritable !== undefined && typeof args.confirmWritable !== 'boolean') {
+        throw new ApiError('bad-request', 'confirmWritable must be true or false')
+      }
+      await library.remove(journal(requireRef(args)).id, args?.confirmWritable === true)
+    },
+    setActiveJournal: async (args) => library.setActive(journal(requireRef(args)).id),
+    setSeeding: async (args) => {
+      if (!SEEDING_STATES.includes(args?.state as SeedingState)) throw new ApiError('bad-request', 'state must be "seeding", "paused" or "off"')
+      return library.setSeeding(journal(requireRef(args)).id, args.state)
+    },
+    forkJournal: async (args) => {
+      if (args?.makeActive !== undefined && typeof args.makeActive !== 'boolean') throw new ApiError('bad-request', 'makeActive must be true or false')
+      const name = args?.name === undefined ? undefined : requireString(args.name, 'name', 100, true)
+      return library.fork(journal(requireRef(args)).id, {
+        ...(args?.version === undefined ? {} : { version: optionalVersion(args.version) }),
+        ...(name === undefined ? {} : { name }),
+        makeActive: args?.makeActive === true
+      })
+    },
 
     getSettings: async () => context.settings.toDto(),
     saveSettings: async (args) => {
@@ -83,6 +117,14 @@ export function createApiHandlers(context: HandlerContext): VoiceJournalApi {
       }
     }
   }
+}
+
+const SEEDING_STATES: readonly SeedingState[] = ['seeding', 'paused', 'off']
+
+/** Methods that change a library entry must name it; they never fall back to the active journal. */
+function requireRef<T extends { journal?: unknown }>(args: T | undefined): T {
+  requireString(args?.journal, 'journal', 200)
+  return args as T
 }
 
 function requireString(value: unknown, name: string, maxLength: number, allowEmpty = false): string {

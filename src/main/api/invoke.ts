@@ -41,5 +41,6 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   'too-large': 413,
   'read-only': 403,
   unavailable: 503,
+  'needs-confirmation': 409,
   internal: 500
 }

@@ -1,15 +1,17 @@
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { ApiEvents, VoiceJournalApi } from '#shared/api'
+import type { VoiceJournalApi } from '#shared/api'
 import { createApiHandlers } from '../api/handlers'
 import { WebhookServer } from '../http/webhook-server'
 import { IntakeService } from '../intake/intake-service'
 import { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
 import { JournalStore } from '../journal/journal-store'
+import { Library } from '../library/library'
 import type { BootstrapNode } from '../network/bootstrap'
 import { SwarmService } from '../network/swarm-service'
+import type { AppEvents } from './app-events'
 import { SettingsStore } from './settings'
 
 export interface AppOptions {
@@ -20,19 +22,17 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv
   /** Recording downloads at once. */
   downloadConcurrency?: number
+  /** Journals (keys or links) to follow and seed from the start (`--seed`, for always-on hosts). */
+  seed?: string[]
 }
-
-/** Status pushes are coalesced: a burst of writes becomes one update for the window. */
-const STATUS_PUSH_DELAY_MS = 100
 
 /**
  * Every service of the app, wired once, with one boot and one shutdown. Both the Electron
  * adapter and the headless host run exactly this; neither imports `electron` here. The entries
  * only choose where the listeners listen.
  */
-export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEvents[E]] }> {
+export class AppServices extends EventEmitter<AppEvents> {
   readonly api: VoiceJournalApi
-  private statusTimer: NodeJS.Timeout | null = null
   private closed = false
 
   private constructor(
@@ -40,14 +40,17 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
     readonly settings: SettingsStore,
     readonly journals: JournalStore,
     readonly swarm: SwarmService,
+    readonly library: Library,
     readonly importer: AudioImporter,
     readonly webhooks: WebhookServer,
-    readonly intake: IntakeService,
-    private active: Journal
+    readonly intake: IntakeService
   ) {
     super()
-    this.api = createApiHandlers({ activeJournal: () => this.active, importer, settings, intake })
-    this.watch(active)
+    this.api = createApiHandlers({ library, importer, settings, intake })
+    library.on('library', (items) => this.emit('library', items))
+    library.on('status', (status) => this.emit('status', status))
+    library.on('blocks', (change) => this.emit('blocks', change))
+    library.on('entries-added', (added) => this.emit('entries-added', added))
     intake.on('intake', (status) => this.emit('intake', status))
     intake.on('calls', (change) => this.emit('calls', change))
   }
@@ -58,28 +61,54 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
     const journals = await JournalStore.open(options.dataDir)
     const importer = new AudioImporter(join(options.dataDir, 'imports'))
     await importer.boot()
-    const own = await journals.openOwn()
     const swarm = new SwarmService(journals.corestore, options.bootstrap ?? settings.bootstrapNodes())
-    swarm.join(own)
+    const library = await Library.boot({ dataDir: options.dataDir, journals, swarm })
+    for (const link of options.seed ?? []) {
+      const { item } = await library.add(link)
+      if (!item.writable) await library.setSeeding(item.key, 'seeding')
+    }
     // Reading a large journal's index cold takes most of a second; start now so the window's
     // first list comes from the cache instead of waiting for the disk.
-    own.listEntries().catch((error: unknown) => console.error('[journal] cannot list entries:', error))
+    library.active.listEntries().catch((error: unknown) => console.error('[journal] cannot list entries:', error))
     const webhooks = new WebhookServer()
-    // Intake resumes pending downloads and crashed streams at boot, before the container exists.
-    const created: { services?: AppServices } = {}
+    // Calls always land in whichever journal is active when they end.
     const intake = await IntakeService.boot({
       dataDir: options.dataDir,
       settings,
-      journal: () => created.services?.activeJournal ?? own,
+      journal: () => library.active,
       webhooks,
       downloadConcurrency: options.downloadConcurrency
     })
-    created.services = new AppServices(options.dataDir, settings, journals, swarm, importer, webhooks, intake, own)
-    return created.services
+    return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake)
   }
 
+  /** Where new calls and imports go. */
   get activeJournal(): Journal {
-    return this.active
+    return this.library.active
+  }
+
+  /** A journal of the library by key (audio URLs name theirs), or undefined. */
+  findJournal(key: string): Journal | undefined {
+    return this.library.find(key)
+  }
+
+  /**
+   * A hyper:// link (or key) from outside the window: the OS, a browser, the command line. The
+   * journal joins the library and the window is asked to show it (at the link's version).
+   */
+  async openLink(link: string): Promise<{ journal: string; version?: number }> {
+    const { item, version } = await this.library.add(link)
+    const target = version === undefined ? { journal: item.key } : { journal: item.key, version }
+    this.emit('open', target)
+    return target
+  }
+
+  pauseAllSeeding(): Promise<void> {
+    return this.library.pauseAll()
+  }
+
+  resumeAllSeeding(): Promise<void> {
+    return this.library.resumeAll()
   }
 
   /**
@@ -89,38 +118,11 @@ export class AppServices extends EventEmitter<{ [E in keyof ApiEvents]: [ApiEven
   async shutdown(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    if (this.statusTimer) clearTimeout(this.statusTimer)
     await this.webhooks.close()
     await this.intake.shutdown()
     await this.importer.shutdown()
+    await this.library.close()
     await this.swarm.destroy()
     await this.journals.close()
-  }
-
-  /**
-   * Opens someone's journal by key, joins its topic and waits until the first peer has told us
-   * its length (or the lookup found nobody). A key nobody serves yet opens empty, not as an error.
-   */
-  async openJournal(key: string): Promise<Journal> {
-    const journal = await this.journals.openRemote(key)
-    this.swarm.join(journal)
-    await journal.drive.update({ wait: true })
-    return journal
-  }
-
-  private watch(journal: Journal): void {
-    const schedule = (): void => {
-      if (this.statusTimer || this.closed) return
-      this.statusTimer = setTimeout(() => {
-        this.statusTimer = null
-        if (this.closed || journal !== this.active) return
-        journal.status().then(
-          (status) => this.emit('status', status),
-          (error) => console.error('[status] cannot read journal status:', error)
-        )
-      }, STATUS_PUSH_DELAY_MS)
-    }
-    journal.on('change', schedule)
-    journal.on('peers', schedule)
   }
 }

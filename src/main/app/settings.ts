@@ -23,8 +23,21 @@ const DEFAULTS: Settings = {
   endOnKey: '*',
   maxSeconds: 900,
   allowedCallers: [],
-  bootstrap: []
+  bootstrap: [],
+  // Starting with the session is the user's choice; notifications are what the desktop app is for.
+  openAtLogin: false,
+  notifyCallEntries: true,
+  notifyFailedDownloads: true,
+  notifyFollowedEntries: true
 }
+
+/** The desktop switches, named in words and by field in error messages (the window finds the field by its name). */
+const SWITCHES = {
+  openAtLogin: 'Start at login',
+  notifyCallEntries: 'Notify about new entries from calls',
+  notifyFailedDownloads: 'Notify about failed downloads',
+  notifyFollowedEntries: 'Notify about new entries in followed journals'
+} as const satisfies Partial<Record<keyof Settings, string>>
 
 /** Environment variables that override saved settings for one run (product brief: keep stable). */
 const ENVIRONMENT: Record<string, keyof Settings> = {
@@ -44,6 +57,8 @@ export class SettingsError extends Error {
 }
 
 export class SettingsStore {
+  private readonly listeners = new Set<(value: Settings) => void>()
+
   private constructor(
     private readonly file: string,
     private saved: Settings,
@@ -86,6 +101,20 @@ export class SettingsStore {
     if (problem) throw new SettingsError(problem)
     await writeJsonFile(this.file, next)
     this.saved = next
+    for (const listener of this.listeners) {
+      // The change is saved whatever a listener does; its failure is its own, not the save's.
+      try {
+        listener(this.value)
+      } catch (error) {
+        console.error('[settings] change listener failed:', error)
+      }
+    }
+  }
+
+  /** Called after every saved change (the desktop adapter re-applies the login item); returns the unsubscribe. */
+  onChange(listener: (value: Settings) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   /** What the window may see: no secrets, plus the URLs to paste into Vonage. */
@@ -104,6 +133,10 @@ export class SettingsStore {
       maxSeconds: value.maxSeconds,
       allowedCallers: value.allowedCallers,
       bootstrap: value.bootstrap,
+      openAtLogin: value.openAtLogin,
+      notifyCallEntries: value.notifyCallEntries,
+      notifyFailedDownloads: value.notifyFailedDownloads,
+      notifyFollowedEntries: value.notifyFollowedEntries,
       fromEnvironment: Object.keys(this.overrides),
       vonageConfigured: value.applicationId !== '' && value.privateKey !== '',
       webhookUrls: base ? { answer: `${base}/webhooks/answer`, event: `${base}/webhooks/event` } : null
@@ -162,6 +195,10 @@ export function validate(value: Settings): string | null {
   if (!Number.isInteger(value.maxSeconds) || value.maxSeconds < 3 || value.maxSeconds > 7200) return 'Maximum length must be from 3 to 7200 seconds'
   if (!Array.isArray(value.allowedCallers) || value.allowedCallers.some((n) => typeof n !== 'string' || !/^\d{6,15}$/.test(n))) {
     return 'Allowed callers must be phone numbers in international format, digits only (e.g. 447700900123)'
+  }
+  // The API checks the shapes of text fields only, so a switch sent as "yes" or 1 is caught here.
+  for (const [key, label] of Object.entries(SWITCHES) as Array<[keyof typeof SWITCHES, string]>) {
+    if (typeof value[key] !== 'boolean') return `${label} (${key}) must be true or false`
   }
   if (!Array.isArray(value.bootstrap)) return 'Bootstrap nodes must be a list of host:port'
   try {

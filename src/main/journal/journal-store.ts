@@ -11,6 +11,8 @@ import { Journal } from './journal'
  */
 export class JournalStore {
   private readonly journals = new Map<string, Journal>()
+  /** Own journals by namespace: a second drive on an open namespace would never become ready. */
+  private readonly own = new Map<string, Journal>()
 
   private constructor(
     private readonly store: Corestore,
@@ -27,9 +29,21 @@ export class JournalStore {
     return this.store
   }
 
-  /** The user's own journal called `name`, created on first use. */
+  /** The user's own journal in namespace `name`, created on first use; the same name reopens the same key. */
   async openOwn(name = 'default'): Promise<Journal> {
-    return this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`)))
+    const open = this.own.get(name)
+    if (open && this.journals.get(open.id) === open) return open
+    const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`)))
+    this.own.set(name, journal)
+    return journal
+  }
+
+  /** Closes one journal (it leaves the library); the store and the other journals stay open. */
+  async release(journal: Journal): Promise<void> {
+    if (this.journals.get(journal.id) !== journal) return
+    this.journals.delete(journal.id)
+    for (const [name, own] of this.own) if (own === journal) this.own.delete(name)
+    await journal.close()
   }
 
   /** Someone else's journal by key (z-base-32, hex or raw bytes); read-only unless it is ours. */
@@ -42,6 +56,7 @@ export class JournalStore {
     // Drives first (each closes its own session), then the store they share.
     await Promise.all([...this.journals.values()].map((journal) => journal.close()))
     this.journals.clear()
+    this.own.clear()
     await this.store.close()
   }
 

@@ -6,12 +6,12 @@ import type { Readable } from 'node:stream'
 import type Hyperdrive from 'hyperdrive'
 import type { DriveEntry } from 'hyperdrive'
 import SubEncoder from 'sub-encoder'
-import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalInfo, JournalStatus } from '#shared/dto'
-import { journalLink } from '#shared/journal-key'
+import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
 import { probeAudio } from './audio-probe'
 import type { ByteRange } from './byte-range'
 import type { ChangeClock } from './change-clock'
 import { entryPath, formatOfPath, isEntryPath } from './entry-path'
+import { decodeProvenance, encodeProvenance, PROVENANCE_PATH } from './provenance'
 import { SerialQueue } from './serial-queue'
 
 /** Hyperdrive keeps its files under this Hyperbee sub; history must decode keys the same way. */
@@ -19,6 +19,8 @@ const FILES_KEY_ENCODING = new SubEncoder('files', 'utf-8')
 /** Blocks of at least 64 KiB replicate ~4× faster than small ones and keep seeks cheap. */
 export const WRITE_BLOCK_BYTES = 64 * 1024
 const RECORDINGS = '/recordings'
+/** How long reading a peer's provenance record may wait for a peer before the fork shows none. */
+const PROVENANCE_WAIT_MS = 5000
 
 export interface AddAudioOptions {
   source: EntrySource
@@ -53,6 +55,10 @@ interface JournalEvents {
   change: []
   /** A peer connected to or left this journal. */
   peers: []
+  /** This app added an entry (not emitted for a repeated id, nor for replicated entries). */
+  added: [EntryDto]
+  /** Blocks of entries arrived from a peer. */
+  blocks: []
 }
 
 /**
@@ -62,6 +68,8 @@ interface JournalEvents {
 export class Journal extends EventEmitter<JournalEvents> {
   private readonly writes = new SerialQueue()
   private listCache: { version: number; entries: EntryDto[] } | null = null
+  private provenanceRead: Promise<Provenance | null> | null = null
+  private closed = false
 
   constructor(
     readonly drive: Hyperdrive,
@@ -79,6 +87,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     drive.core.on('truncate', onChange)
     drive.core.on('peer-add', onPeers)
     drive.core.on('peer-remove', onPeers)
+    if (!drive.writable) this.watchBlobDownloads()
   }
 
   get id(): string {
@@ -89,14 +98,20 @@ export class Journal extends EventEmitter<JournalEvents> {
     return this.drive.writable
   }
 
-  info(): JournalInfo {
-    return { key: this.id, link: journalLink(this.id), writable: this.writable }
+  get peers(): number {
+    return this.drive.core.peers.length
+  }
+
+  /** Nothing of a peer's journal is here yet and nobody has answered: "looking for peers". */
+  get lookingForPeers(): boolean {
+    return !this.writable && this.drive.core.length === 0 && this.peers === 0
   }
 
   async status(): Promise<JournalStatus> {
     const entries = await this.listEntries()
     return {
-      peers: this.drive.core.peers.length,
+      key: this.id,
+      peers: this.peers,
       version: this.drive.version,
       updatedAt: this.clock.lastChange(this.id),
       size: entries.reduce((sum, entry) => sum + entry.size, 0),
@@ -110,6 +125,8 @@ export class Journal extends EventEmitter<JournalEvents> {
     const current = this.drive.version
     // Own journals hold every block, so a version's list never changes; remote ones fill in.
     if (this.writable && this.listCache?.version === current) return this.listCache.entries
+    // A journal nobody has served yet has no index to read; asking would wait for a peer.
+    if (this.drive.core.length === 0) return []
     const entries = await this.readEntries(this.drive)
     this.listCache = { version: current, entries }
     return entries
@@ -152,7 +169,9 @@ export class Journal extends EventEmitter<JournalEvents> {
       )
       const written = await this.drive.entry(path)
       if (!written) throw new Error(`Entry ${path} vanished after writing`)
-      return this.toDto(written)
+      const dto = await this.toDto(written)
+      this.emit('added', dto)
+      return dto
     })
   }
 
@@ -201,10 +220,49 @@ export class Journal extends EventEmitter<JournalEvents> {
     return { items, nextBefore: items.length === limit && last && last.version > 2 ? last.version : null }
   }
 
+  /**
+   * Entries that differ between version `from` and version `to` (default: now), newer side as
+   * `after`. Both sides are read from the index, so a deleted entry still comes with its metadata.
+   */
+  async compareVersions(from: number, to?: number): Promise<VersionChange[]> {
+    await this.reachVersion(Math.max(from, to ?? 0))
+    this.requireVersion(from)
+    const newer = to === undefined ? this.drive : await this.checkout(to)
+    try {
+      const changes: VersionChange[] = []
+      for await (const { left, right } of newer.diff(from, RECORDINGS)) {
+        const after = left && isEntryPath(left.key) && left.value.blob ? await this.toDto(left) : undefined
+        const before = right && isEntryPath(right.key) && right.value.blob ? await this.toDto(right) : undefined
+        if (!after && !before) continue
+        changes.push({
+          path: (after ?? before)!.path,
+          change: after && before ? 'changed' : after ? 'added' : 'deleted',
+          ...(before ? { before } : {}),
+          ...(after ? { after } : {})
+        })
+      }
+      return changes.sort((a, b) => (b.after ?? b.before)!.mtime - (a.after ?? a.before)!.mtime)
+    } finally {
+      if (newer !== this.drive) await newer.close()
+    }
+  }
+
+  /** Where this journal was forked from, read once from the record inside it (null: an original). */
+  provenance(): Promise<Provenance | null> {
+    this.provenanceRead ??= this.readProvenance()
+    return this.provenanceRead
+  }
+
+  async writeProvenance(provenance: Provenance): Promise<void> {
+    this.requireWritable()
+    await this.writes.run(() => this.drive.put(PROVENANCE_PATH, encodeProvenance(provenance)))
+    this.provenanceRead = Promise.resolve(provenance)
+  }
+
   /** Opens an entry's audio for range reads, at the current version or an older one. */
   async openAudio(path: string, version?: number): Promise<AudioHandle> {
     if (!isEntryPath(path)) throw new JournalError('not-found', `No entry at ${path}`)
-    const drive = version === undefined ? this.drive : this.checkout(version)
+    const drive = version === undefined ? this.drive : await this.checkout(version)
     const close = async (): Promise<void> => {
       if (drive !== this.drive) await drive.close()
     }
@@ -225,19 +283,57 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     await this.clock.flush()
     await this.drive.close()
   }
 
-  private checkout(version: number): Hyperdrive {
-    if (!Number.isInteger(version) || version < 1 || version > this.drive.version) {
-      throw new JournalError('bad-version', `Version must be a whole number from 1 to ${this.drive.version}`)
+  private async readProvenance(): Promise<Provenance | null> {
+    if (this.drive.core.length === 0) {
+      // Nothing replicated yet: try again on the next call instead of remembering "none".
+      this.provenanceRead = null
+      return null
     }
+    try {
+      return decodeProvenance(await this.drive.get(PROVENANCE_PATH, { timeout: PROVENANCE_WAIT_MS }))
+    } catch {
+      this.provenanceRead = null
+      return null
+    }
+  }
+
+  /** The blob core exists only once the index names it, so listen as soon as it is known. */
+  private watchBlobDownloads(): void {
+    this.drive.getBlobs().then(
+      (blobs) => {
+        if (!this.closed) blobs.core.on('download', () => this.emit('blocks'))
+      },
+      () => {}
+    )
+  }
+
+  private async checkout(version: number): Promise<Hyperdrive> {
+    await this.reachVersion(version)
+    this.requireVersion(version)
     return this.drive.checkout(version)
   }
 
+  /**
+   * A peer's journal may be behind a version someone links to (hyper://KEY+N) right after it is
+   * opened: ask its peers for the latest length before calling the version unknown.
+   */
+  private async reachVersion(version: number): Promise<void> {
+    if (!this.writable && version > this.drive.version) await this.drive.update({ wait: true })
+  }
+
+  private requireVersion(version: number): void {
+    if (!Number.isInteger(version) || version < 1 || version > this.drive.version) {
+      throw new JournalError('bad-version', `Version must be a whole number from 1 to ${this.drive.version}`)
+    }
+  }
+
   private async atVersion<T>(version: number, read: (drive: Hyperdrive) => Promise<T>): Promise<T> {
-    const snapshot = this.checkout(version)
+    const snapshot = await this.checkout(version)
     try {
       return await read(snapshot)
     } finally {

@@ -65,17 +65,23 @@ export function createHttpClient(token: string): ApiClient {
     }) as Promise<ApiResult<M>>
   }
 
-  /** How each event's current value is fetched when pushes may have been missed. */
-  const current: { [E in ApiEventName]: () => Promise<ApiEvents[E]> } = {
-    status: () => call('getStatus', undefined),
+  /**
+   * How each event's current value is fetched when pushes may have been missed. `blocks` and
+   * `open` have no current value; a fresh `library` (every journal's version) lets the window
+   * notice what moved in a journal other than the active one.
+   */
+  const current: { [E in ApiEventName]?: () => Promise<ApiEvents[E]> } = {
+    status: () => call('getStatus', {}),
+    library: () => call('listLibrary', undefined),
     intake: () => call('getIntakeStatus', undefined),
     calls: async () => ({ count: (await call('listCalls', undefined)).length })
   }
 
   async function resyncOne<E extends ApiEventName>(event: E): Promise<void> {
-    if (!emitter.has(event)) return
+    const fetchCurrent = current[event]
+    if (!fetchCurrent || !emitter.has(event)) return
     try {
-      emitter.emit(event, await current[event]())
+      emitter.emit(event, await fetchCurrent())
     } catch {
       // The socket is up but the API is not (yet); the next event or reconnect will resync.
     }

@@ -45,7 +45,12 @@ const FIELD_NAMES: Array<[SettingsField, RegExp]> = [
   ['endOnKey', /^end-on key|\bendOnKey\b/i],
   ['maxSeconds', /^maximum length|\bmaxSeconds\b/i],
   ['allowedCallers', /^allowed callers|\ballowedCallers\b/i],
-  ['bootstrap', /bootstrap/i]
+  ['bootstrap', /bootstrap/i],
+  // The desktop switches' messages end with the field's name in brackets: "Start at login (openAtLogin) …".
+  ['openAtLogin', /\bopenAtLogin\b/],
+  ['notifyCallEntries', /\bnotifyCallEntries\b/],
+  ['notifyFailedDownloads', /\bnotifyFailedDownloads\b/],
+  ['notifyFollowedEntries', /\bnotifyFollowedEntries\b/]
 ]
 
 export function fieldOfError(message: string): SettingsField | null {
@@ -60,3 +65,28 @@ export function describeSeconds(total: number): string {
   const parts = [h ? `${h} h` : '', m ? `${m} min` : '', s ? `${s} s` : ''].filter(Boolean)
   return parts.join(' ') || '0 s'
 }
+
+/** The desktop app's on/off settings, saved as soon as they are switched. */
+export type DesktopSwitch = 'openAtLogin' | 'notifyCallEntries' | 'notifyFollowedEntries' | 'notifyFailedDownloads'
+
+export interface DesktopSwitchInfo {
+  field: DesktopSwitch
+  label: string
+  hint: string
+}
+
+export const START_SWITCH: DesktopSwitchInfo = {
+  field: 'openAtLogin',
+  label: 'Start Voice Journal when I log in',
+  hint: 'It starts in the tray, without a window, and keeps your journals online until you choose Quit in the tray menu.'
+}
+
+export const NOTIFICATION_SWITCHES: DesktopSwitchInfo[] = [
+  { field: 'notifyCallEntries', label: 'A call added an entry', hint: 'When a phone call becomes an entry in one of your journals.' },
+  { field: 'notifyFollowedEntries', label: 'A journal I follow has new entries', hint: 'When entries arrive from a peer in a journal you follow.' },
+  {
+    field: 'notifyFailedDownloads',
+    label: 'A call recording could not be downloaded',
+    hint: 'After the last automatic retry; it stays listed in the window with a Retry button.'
+  }
+]

@@ -7,20 +7,28 @@ import { useNoticeStore } from './notices'
 
 const PAGE_SIZE = 50
 
-/** The journal's changes, newest first, paged backwards with `nextBefore`. */
+/** The shown journal's changes, newest first, paged backwards with `nextBefore`. */
 export const useHistoryStore = defineStore('history', () => {
   const items = shallowRef<HistoryItem[]>([])
   const nextBefore = ref<number | null>(null)
   const loaded = ref(false)
   const loadingOlder = ref(false)
   const views = computed(() => items.value.map(describeChange))
+  /** Whose history `items` is; another journal's pages must never be merged into it. */
+  let journalKey: string | null = null
   let generation = 0
 
   /** Fetches the newest page and keeps older pages already loaded when the two still meet. */
-  async function refresh(): Promise<void> {
+  async function refresh(journal: string): Promise<void> {
+    if (journal !== journalKey) {
+      journalKey = journal
+      items.value = []
+      nextBefore.value = null
+      loaded.value = false
+    }
     const mine = ++generation
     try {
-      const page = await useApi().getHistory({ limit: PAGE_SIZE })
+      const page = await useApi().getHistory({ journal, limit: PAGE_SIZE })
       if (mine !== generation) return
       const newestKnown = items.value[0]?.version
       const overlap = newestKnown === undefined ? -1 : page.items.findIndex((i) => i.version === newestKnown)
@@ -32,16 +40,16 @@ export const useHistoryStore = defineStore('history', () => {
       }
       loaded.value = true
     } catch (err) {
-      useNoticeStore().report(err, 'Could not load the history')
+      if (mine === generation) useNoticeStore().report(err, 'Could not load the history')
     }
   }
 
   async function loadOlder(): Promise<void> {
-    if (nextBefore.value === null || loadingOlder.value) return
+    if (nextBefore.value === null || loadingOlder.value || journalKey === null) return
     loadingOlder.value = true
     const mine = generation
     try {
-      const page = await useApi().getHistory({ limit: PAGE_SIZE, before: nextBefore.value })
+      const page = await useApi().getHistory({ journal: journalKey, limit: PAGE_SIZE, before: nextBefore.value })
       if (mine !== generation) return
       items.value = [...items.value, ...page.items]
       nextBefore.value = page.nextBefore

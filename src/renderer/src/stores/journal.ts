@@ -1,23 +1,46 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { EntryDto, JournalInfo, JournalStatus } from '#shared/dto'
+import type { EntryDto, JournalInfo, JournalStatus, LibraryItem } from '#shared/dto'
 import { useApi } from '../api/current'
 import { useHistoryStore } from './history'
+import { useLibraryStore } from './library'
+import { useNavigationStore } from './navigation'
 import { useNoticeStore } from './notices'
 
 /** Status events arrive in bursts while an import or a sync lands; one refetch per burst is enough. */
 const REFRESH_DEBOUNCE_MS = 150
+/** Block events come with every downloaded block; a remote entry's progress needs no finer steps. */
+const BLOCKS_DEBOUNCE_MS = 300
 
-/** The journal the window shows: its identity, live status and current entries. */
+/**
+ * The journal the window shows — the active one at start, any journal of the library after a
+ * pick — and, when one is open, the older version of it being browsed (read-only).
+ */
 export const useJournalStore = defineStore('journal', () => {
-  const info = ref<JournalInfo | null>(null)
+  /** z-base-32 key of the journal shown; null until the active journal's key is known. */
+  const shownKey = ref<string | null>(null)
+  /** The version being browsed, or null for the live journal. */
+  const viewedVersion = ref<number | null>(null)
+  const fetchedInfo = ref<JournalInfo | null>(null)
   const status = ref<JournalStatus | null>(null)
   // 10,000 entries must not each become a reactive proxy; the list is replaced, never mutated.
   const entries = shallowRef<EntryDto[]>([])
   const entriesLoaded = ref(false)
-  const writable = computed(() => info.value?.writable ?? false)
+
+  /** getJournal's answer, kept current by the library (name, active, seeding change there). */
+  const info = computed<JournalInfo | null>(() => {
+    const base = fetchedInfo.value
+    if (!base) return null
+    const item = useLibraryStore().byKey(base.key)
+    return item ? { ...base, name: item.name, kind: item.kind, active: item.active, writable: item.writable, provenance: item.provenance } : base
+  })
+  const viewingVersion = computed(() => viewedVersion.value !== null)
+  /** Whether this window may change what it shows: a writable journal, at its latest version. */
+  const writable = computed(() => (info.value?.writable ?? false) && !viewingVersion.value)
+  const isActive = computed(() => info.value?.active ?? false)
 
   let refreshTimer: ReturnType<typeof setTimeout> | undefined
+  let blocksTimer: ReturnType<typeof setTimeout> | undefined
   let entriesGeneration = 0
   let started = false
 
@@ -25,51 +48,135 @@ export const useJournalStore = defineStore('journal', () => {
     if (started) return
     started = true
     useApi().on('status', applyStatus)
-    await Promise.all([loadInfo(), loadStatus(), loadEntries(), useHistoryStore().refresh()])
+    useApi().on('blocks', ({ journal }) => {
+      if (journal === shownKey.value) entriesSoon()
+    })
+    useApi().on('open', ({ journal, version }) => {
+      useNavigationStore().go('journal')
+      void show(journal, version)
+    })
+    await Promise.all([useLibraryStore().start(), showActive()])
+  }
+
+  /** Shows the active journal (at start, and when the shown one leaves the library). */
+  async function showActive(): Promise<void> {
+    try {
+      const active = await useApi().getJournal({})
+      await show(active.key)
+    } catch (err) {
+      useNoticeStore().report(err, 'Could not open the journal')
+    }
+  }
+
+  /** Shows a journal of the library, at `version` (read-only) or live. */
+  async function show(key: string, version?: number): Promise<void> {
+    const nextVersion = version ?? null
+    if (key === shownKey.value && nextVersion === viewedVersion.value) return
+    const otherJournal = key !== shownKey.value
+    shownKey.value = key
+    viewedVersion.value = nextVersion
+    clearTimeout(refreshTimer)
+    clearTimeout(blocksTimer)
+    entriesGeneration++
+    entriesLoaded.value = false
+    if (otherJournal) {
+      // Nothing of the previous journal may linger under the new one's name.
+      fetchedInfo.value = null
+      status.value = null
+      entries.value = []
+      await Promise.all([loadInfo(key), loadStatus(key), loadEntries(), useHistoryStore().refresh(key)])
+    } else {
+      await loadEntries()
+    }
+  }
+
+  function backToLatest(): Promise<void> {
+    return shownKey.value ? show(shownKey.value) : Promise.resolve()
   }
 
   function applyStatus(next: JournalStatus): void {
+    // Every open journal reports; only the shown one's belongs in the status boxes.
+    if (next.key !== shownKey.value) return
     const versionMoved = status.value?.version !== next.version
     status.value = next
     // Peers coming and going change nothing in the list.
     if (versionMoved) refreshSoon()
   }
 
+  /** The library carries every journal's version: a move missed while the socket was down shows here. */
+  function libraryChanged(list: LibraryItem[]): void {
+    const key = shownKey.value
+    if (key === null || !fetchedInfo.value) return
+    const item = list.find((i) => i.key === key)
+    if (!item) {
+      void fallBackIfGone(key)
+      return
+    }
+    if (status.value && item.version > status.value.version) {
+      void loadStatus(key)
+      refreshSoon()
+    }
+  }
+
+  /**
+   * Removed here or elsewhere: fall back to the journal calls and imports go to. A library event
+   * sent just before the journal was added can arrive after it is shown, so ask once more first.
+   */
+  async function fallBackIfGone(key: string): Promise<void> {
+    try {
+      const list = await useApi().listLibrary()
+      if (key === shownKey.value && !list.some((i) => i.key === key)) await showActive()
+    } catch (err) {
+      useNoticeStore().report(err, 'Could not load the library')
+    }
+  }
+
   function refreshSoon(): void {
     clearTimeout(refreshTimer)
     refreshTimer = setTimeout(() => {
-      void loadEntries()
-      void useHistoryStore().refresh()
+      // An older version never changes; only its blocks arrive (see entriesSoon).
+      if (!viewingVersion.value) void loadEntries()
+      if (shownKey.value) void useHistoryStore().refresh(shownKey.value)
     }, REFRESH_DEBOUNCE_MS)
   }
 
-  async function loadInfo(): Promise<void> {
+  function entriesSoon(): void {
+    clearTimeout(blocksTimer)
+    blocksTimer = setTimeout(() => void loadEntries(), BLOCKS_DEBOUNCE_MS)
+  }
+
+  async function loadInfo(key: string): Promise<void> {
     try {
-      info.value = await useApi().getJournal()
+      const next = await useApi().getJournal({ journal: key })
+      if (key === shownKey.value) fetchedInfo.value = next
     } catch (err) {
       useNoticeStore().report(err, 'Could not open the journal')
     }
   }
 
-  async function loadStatus(): Promise<void> {
+  async function loadStatus(key: string): Promise<void> {
     try {
-      const next = await useApi().getStatus()
+      const next = await useApi().getStatus({ journal: key })
       // An event may have delivered a newer status while this call was in flight.
-      if (!status.value || next.version >= status.value.version) status.value = next
+      if (key === shownKey.value && (!status.value || next.version >= status.value.version)) status.value = next
     } catch (err) {
       useNoticeStore().report(err, 'Could not read the journal status')
     }
   }
 
   async function loadEntries(): Promise<void> {
+    const key = shownKey.value
+    if (key === null) return
+    const version = viewedVersion.value ?? undefined
     const mine = ++entriesGeneration
     try {
-      const list = await useApi().listEntries({})
+      const list = await useApi().listEntries(version === undefined ? { journal: key } : { journal: key, version })
       if (mine !== entriesGeneration) return
       entries.value = list
       entriesLoaded.value = true
     } catch (err) {
-      useNoticeStore().report(err, 'Could not load the entries')
+      if (mine !== entriesGeneration) return
+      useNoticeStore().report(err, version === undefined ? 'Could not load the entries' : `Could not open version ${version}`)
     }
   }
 
@@ -84,23 +191,26 @@ export const useJournalStore = defineStore('journal', () => {
   }
 
   async function renameEntry(path: string, title: string): Promise<void> {
+    const key = shownKey.value
     const before = entries.value.find((e) => e.path === path)
-    if (!before || (before.title ?? '') === title) return
+    if (key === null || !before || (before.title ?? '') === title) return
     replaceEntry(path, (e) => ({ ...e, title: title || undefined }))
     try {
-      const updated = await useApi().renameEntry({ path, title })
-      replaceEntry(path, () => updated)
+      const updated = await useApi().renameEntry({ journal: key, path, title })
+      if (key === shownKey.value) replaceEntry(path, () => updated)
     } catch (err) {
-      replaceEntry(path, () => before)
+      if (key === shownKey.value) replaceEntry(path, () => before)
       useNoticeStore().report(err, 'Could not rename the entry')
     }
     refreshSoon()
   }
 
   async function deleteEntry(path: string): Promise<boolean> {
+    const key = shownKey.value
+    if (key === null) return false
     try {
-      await useApi().deleteEntry({ path })
-      replaceEntry(path, () => null)
+      await useApi().deleteEntry({ journal: key, path })
+      if (key === shownKey.value) replaceEntry(path, () => null)
       return true
     } catch (err) {
       useNoticeStore().report(err, 'Could not delete the entry')
@@ -111,12 +221,20 @@ export const useJournalStore = defineStore('journal', () => {
   }
 
   return {
+    shownKey,
+    viewedVersion,
+    viewingVersion,
     info,
     status,
     entries,
     entriesLoaded,
     writable,
+    isActive,
     start,
+    show,
+    showActive,
+    backToLatest,
+    libraryChanged,
     refreshSoon,
     renameEntry,
     deleteEntry

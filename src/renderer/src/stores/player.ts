@@ -6,6 +6,15 @@ import { entryTitle } from '../format/entry'
 import { useJournalStore } from './journal'
 import { useNoticeStore } from './notices'
 
+/** Where the entry playing came from: it keeps playing when the window shows another journal or version. */
+export interface PlayingSource {
+  journal: string
+  /** The journal's name when playback started, for the player bar. */
+  journalName: string
+  /** The version it was opened at, or null for the live journal. */
+  version: number | null
+}
+
 /**
  * One <audio> element for the whole window, so starting one entry always stops the previous one.
  * The store creates it; PlayerBar only gives it a place in the document.
@@ -13,6 +22,7 @@ import { useNoticeStore } from './notices'
 export const usePlayerStore = defineStore('player', () => {
   const audio = markRaw(createAudioElement())
   const current = shallowRef<EntryDto | null>(null)
+  const source = shallowRef<PlayingSource | null>(null)
   const playing = ref(false)
   const currentTime = ref(0)
   const mediaDuration = ref(Number.NaN)
@@ -36,8 +46,14 @@ export const usePlayerStore = defineStore('player', () => {
     useNoticeStore().report(new Error(detail), `Could not play “${entryTitle(current.value)}”`)
   })
 
+  /** Whether this entry of the journal and version the window shows is the one in the player. */
   function isCurrent(path: string): boolean {
-    return current.value?.path === path
+    const journal = useJournalStore()
+    return (
+      current.value?.path === path &&
+      source.value?.journal === journal.shownKey &&
+      source.value.version === journal.viewedVersion
+    )
   }
 
   function play(): void {
@@ -48,20 +64,23 @@ export const usePlayerStore = defineStore('player', () => {
     })
   }
 
-  function load(entry: EntryDto): void {
+  function load(entry: EntryDto, from: PlayingSource): void {
     current.value = entry
+    source.value = from
     currentTime.value = 0
     mediaDuration.value = Number.NaN
-    audio.src = useApi().audioUrl(entry.path)
+    audio.src = useApi().audioUrl(from.journal, entry.path, from.version ?? undefined)
   }
 
-  /** Play/pause for a row: the same entry toggles, another entry switches the source. */
+  /** Play/pause for a row of the shown journal: the same entry toggles, another entry switches the source. */
   function toggle(entry: EntryDto): void {
+    const journal = useJournalStore()
+    if (journal.shownKey === null) return
     if (isCurrent(entry.path)) {
       togglePlayback()
       return
     }
-    load(entry)
+    load(entry, { journal: journal.shownKey, journalName: journal.info?.name ?? '', version: journal.viewedVersion })
     play()
   }
 
@@ -83,11 +102,11 @@ export const usePlayerStore = defineStore('player', () => {
     (list) => {
       const path = current.value?.path
       const fresh = path === undefined ? undefined : list.find((e) => e.path === path)
-      if (fresh) current.value = fresh
+      if (fresh && isCurrent(fresh.path)) current.value = fresh
     }
   )
 
-  return { audio, current, playing, currentTime, duration, isCurrent, toggle, togglePlayback, seek }
+  return { audio, current, source, playing, currentTime, duration, isCurrent, toggle, togglePlayback, seek }
 })
 
 function createAudioElement(): HTMLAudioElement {

@@ -1,0 +1,130 @@
+import { EventEmitter } from 'node:events'
+import type { HypercoreLike } from 'hyperdrive'
+import type { SeedingProgress, SeedingState } from '#shared/dto'
+import type { Journal } from '../journal/journal'
+import { SpeedMeter } from './speed-meter'
+
+/** How much of one core is held here; blocks are counted once at start, then by download events. */
+class CoreProgress {
+  held = 0
+  counted = false
+  /** Next block the initial count will look at; downloads below it are not seen by the count. */
+  private scanned = 0
+
+  constructor(
+    readonly core: HypercoreLike,
+    onDownload: (bytes: number) => void
+  ) {
+    core.on('download', (index, bytes) => {
+      if (this.counted || index < this.scanned) this.held++
+      onDownload(bytes)
+    })
+  }
+
+  async count(): Promise<void> {
+    const length = this.core.length
+    if (length > 0 && (await this.core.has(0, length))) {
+      this.held = length
+    } else {
+      this.held = this.core.contiguousLength
+      for (this.scanned = this.held; this.scanned < length; this.scanned++) if (await this.core.has(this.scanned)) this.held++
+    }
+    this.counted = true
+  }
+
+  get complete(): boolean {
+    return this.counted && this.held >= this.core.length
+  }
+
+  get bytesHeld(): number {
+    const { length, byteLength } = this.core
+    if (!this.counted || length === 0) return 0
+    // Blocks are 64 KiB but for the last of each file, so the share of blocks is the share of bytes.
+    return this.held >= length ? byteLength : Math.round((byteLength * this.held) / length)
+  }
+}
+
+/**
+ * The seeding switch of one peer's journal: while 'seeding', every block of the index and the
+ * audio (all versions: deleted entries' blocks too, so history plays offline) is downloaded,
+ * and new ones as they are appended; what is held is served to anyone through the swarm either
+ * way. 'paused' and 'off' stop downloading and keep what is held.
+ */
+export class Seeder extends EventEmitter<{ progress: [] }> {
+  private readonly speed = new SpeedMeter()
+  private readonly cores: CoreProgress[] = []
+  private blobsKnown = false
+  private ranges: Array<{ destroy(): void }> = []
+  private closed = false
+
+  constructor(
+    private readonly journal: Journal,
+    private current: SeedingState
+  ) {
+    super()
+    const onDownload = (bytes: number): void => {
+      this.speed.add(bytes)
+      this.emit('progress')
+    }
+    this.track(new CoreProgress(journal.drive.core, onDownload))
+    // The audio core's key is inside the index, so it is known only after the first update.
+    journal.drive.getBlobs().then(
+      (blobs) => {
+        if (this.closed) return
+        this.blobsKnown = true
+        this.track(new CoreProgress(blobs.core, onDownload))
+        this.applyState()
+      },
+      () => {}
+    )
+    journal.drive.core.on('append', () => this.emit('progress'))
+    this.applyState()
+  }
+
+  get state(): SeedingState {
+    return this.current
+  }
+
+  setState(state: SeedingState): void {
+    if (state === this.current) return
+    this.current = state
+    this.applyState()
+    this.emit('progress')
+  }
+
+  progress(): SeedingProgress {
+    const complete = this.journal.writable || (this.blobsKnown && this.cores.every((core) => core.complete))
+    return {
+      state: this.current,
+      bytesDownloaded: this.cores.reduce((sum, core) => sum + core.bytesHeld, 0),
+      bytesTotal: this.cores.reduce((sum, core) => sum + core.core.byteLength, 0),
+      bytesPerSecond: this.speed.bytesPerSecond(),
+      complete
+    }
+  }
+
+  close(): void {
+    this.closed = true
+    this.stopDownloads()
+  }
+
+  private track(progress: CoreProgress): void {
+    this.cores.push(progress)
+    progress.count().then(
+      () => this.emit('progress'),
+      () => {}
+    )
+  }
+
+  private applyState(): void {
+    this.stopDownloads()
+    if (this.current !== 'seeding' || this.closed || this.journal.writable) return
+    // end: -1 keeps the range open: blocks appended later are fetched as they appear.
+    this.ranges = this.cores.map((progress) => progress.core.download({ start: 0, end: -1 }))
+  }
+
+  private stopDownloads(): void {
+    for (const range of this.ranges) range.destroy()
+    this.ranges = []
+  }
+}
