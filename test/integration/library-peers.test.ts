@@ -182,4 +182,17 @@ describe('library: follow, seed, fork and browse versions across three peers', (
     assert.equal(followed.kind, 'followed')
     for (const entry of kept) assert.ok((await audioOf(peerB, keyA, entry.path)).equals(original.get(entry.path)!))
   })
+  it('follows and seeds a journal given with --seed on the headless command line, from B alone', async () => {
+    const d = await makeTempDir()
+    cleanups.push(d.cleanup)
+    const peerD = await startHeadless(d.dir, ['--bootstrap', network.bootstrap, '--seed', `hyper://${keyA}/`])
+    try {
+      const followed = async (): Promise<LibraryItem | undefined> => (await peerD.call<LibraryItem[]>('listLibrary')).find((i) => i.key === keyA)
+      assert.equal((await followed())?.seeding.state, 'seeding')
+      await waitFor(async () => (await followed())?.seeding.complete === true, 'D holds all of A', 30_000)
+      for (const entry of kept) assert.ok((await peerD.audio(entry.path, undefined, keyA)).equals(original.get(entry.path)!))
+    } finally {
+      await peerD.stop()
+    }
+  })
 })
