@@ -151,6 +151,12 @@ describe('library: follow, seed, fork and browse versions across three peers', (
     const atN = await peerB.api.listEntries({ journal: keyA, version: versionBeforeDelete })
     const strip = (entries: EntryDto[]): unknown => entries.map(({ blocksDownloaded: _d, blocksTotal: _t, ...rest }) => rest)
     assert.deepEqual(strip(forkEntries), strip(atN), 'same entries and metadata as A at version N')
+    const history = await peerB.api.getHistory({ journal: fork.key })
+    assert.deepEqual(
+      history.items.map((item) => [item.change, item.path]).sort(),
+      atN.map((entry) => ['added', entry.path]).sort(),
+      'the history lists the copied entries, not the provenance record'
+    )
     const added = await importInto(peerB, HELLO_WAV)
     assert.ok((await peerB.api.listEntries({ journal: fork.key })).some((e) => e.path === added.path), 'the import lands in the fork')
     assert.equal((await peerB.api.getStatus({ journal: keyA })).version, versionOfA, 'A’s journal did not move')

@@ -203,7 +203,13 @@ export class Journal extends EventEmitter<JournalEvents> {
     // A change at Hyperbee seq s produces version s + 1.
     if (before !== undefined) options.lt = before - 1
     const items: HistoryPage['items'] = []
+    let read = 0
+    let oldestVersion: number | null = null
     for await (const node of this.drive.db.createHistoryStream(options)) {
+      read++
+      oldestVersion = node.seq + 1
+      // Records that are not entries (a fork's provenance) are part of the drive, not the journal.
+      if (!isEntryPath(node.key)) continue
       // The journal just before the change tells an addition from a change, and still knows
       // the title of what a deletion removed.
       const previous = await this.atVersion(node.seq, (drive) => drive.entry(node.key))
@@ -216,8 +222,8 @@ export class Journal extends EventEmitter<JournalEvents> {
         ...(metadata?.title ? { title: metadata.title } : {})
       })
     }
-    const last = items.at(-1)
-    return { items, nextBefore: items.length === limit && last && last.version > 2 ? last.version : null }
+    // A page cut short by `limit` may have older changes; paging goes on from the oldest one read.
+    return { items, nextBefore: read === limit && oldestVersion !== null && oldestVersion > 2 ? oldestVersion : null }
   }
 
   /**

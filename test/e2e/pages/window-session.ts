@@ -7,35 +7,69 @@ import { JournalPage } from './journal-page'
 
 /** The built headless app on a private testnet, and its window open in Chromium. */
 export interface WindowSession {
+  /** Replaced by `restart`, so read it from the session each time. */
   app: HeadlessApp
   browser: Browser
   page: Page
   journal: JournalPage
   /** Console errors and uncaught exceptions the page has logged so far. */
   errors: string[]
+  /** Stops the app (SIGTERM), starts it again on the same data directory and reloads the window. */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
+export interface PeerWindowOptions {
+  env?: NodeJS.ProcessEnv
+  /** Runs once the app is up, before the window opens (e.g. to import files through the API). */
+  prepare?: (app: HeadlessApp) => Promise<void>
+  /** More command-line arguments for the app, e.g. ['--seed', KEY]. */
+  args?: string[]
+}
+
+/** One app and its window on a testnet of its own; closing it tears the testnet down too. */
 export async function openWindowSession(env: NodeJS.ProcessEnv = {}, prepare?: (app: HeadlessApp) => Promise<void>): Promise<WindowSession> {
   const network = await startTestnet()
+  const session = await openPeerWindow(network.bootstrap, { env, prepare })
+  const closePeer = session.close
+  session.close = async () => {
+    await closePeer()
+    await network.testnet.destroy()
+  }
+  return session
+}
+
+/**
+ * One peer of a shared testnet: its own data directory, app process and Chromium. Several of
+ * these on one bootstrap list find each other, as separate people's apps would.
+ */
+export async function openPeerWindow(bootstrap: string, options: PeerWindowOptions = {}): Promise<WindowSession> {
   const data = await makeTempDir()
-  const app = await startHeadless(data.dir, ['--bootstrap', network.bootstrap], env)
-  await prepare?.(app)
+  const args = ['--bootstrap', bootstrap, ...(options.args ?? [])]
+  const start = (): Promise<HeadlessApp> => startHeadless(data.dir, args, options.env ?? {})
+  const app = await start()
+  await options.prepare?.(app)
   const browser = await launchChromium()
-  const page = await browser.newPage()
+  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
   const errors = recordPageErrors(page)
   await page.goto(app.info.uiUrl)
-  return {
+  const session: WindowSession = {
     app,
     browser,
     page,
     journal: new JournalPage(page),
     errors,
+    async restart() {
+      await session.app.stop()
+      session.app = await start()
+      // The old page's event socket dies with the old process; a fresh load gets the new token.
+      await page.goto(session.app.info.uiUrl)
+    },
     async close() {
       await browser.close()
-      await app.stop()
-      await network.testnet.destroy()
+      await session.app.stop()
       await data.cleanup()
     }
   }
+  return session
 }
