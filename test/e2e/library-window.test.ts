@@ -41,7 +41,11 @@ describe('the library in the window: another peer’s journal, versions and fork
     await peerA.call('deleteEntry', { path: second.path })
     deleted = second
     kept = [third, first]
-    b = await openPeerWindow(network.bootstrap)
+    // No Vonage account (whatever the developer's shell has) and no greeting: calls are simulated.
+    b = await openPeerWindow(network.bootstrap, {
+      env: { VONAGE_APPLICATION_ID: '', VONAGE_PRIVATE_KEY: '' },
+      prepare: (app) => app.call('saveSettings', { greeting: '' }).then(() => {})
+    })
     window = b.journal
     ownKey = b.app.info.key
     await window.byTestId('empty-entries').waitFor()
@@ -135,7 +139,7 @@ describe('the library in the window: another peer’s journal, versions and fork
     assert.equal(await window.row(deleted.path).count(), 0)
   })
 
-  it('forks A at the older version into my active journal; an import lands in the fork only', async () => {
+  it('forks A at the older version into my active journal; an import and a call land in the fork only', async () => {
     const statusBefore = await peerA.call<JournalStatus>('getStatus')
     forkKey = await window.forkFromHistory(versionBeforeDelete, { name: 'Harbour fork', makeActive: true })
     assert.notEqual(forkKey, keyA)
@@ -149,6 +153,12 @@ describe('the library in the window: another peer’s journal, versions and fork
 
     await window.addFiles([HELLO_WAV])
     await waitFor(async () => (await window.rows.count()) === 4, 'the import shows in the fork', 20_000)
+    // A phone call (the built-in simulator, through the app's real webhooks) goes to the active fork.
+    await window.byTestId('simulate-mode').selectOption('record')
+    await window.byTestId('simulate-call').click()
+    await waitFor(async () => (await window.rows.count()) === 5, 'the call’s entry shows in the fork', 40_000)
+    const forkEntries = await b.app.call<EntryDto[]>('listEntries', { journal: forkKey })
+    assert.equal(forkEntries.filter((e) => e.source === 'record').length, 1, 'the recording is in the fork')
     assert.deepEqual(await peerA.call<JournalStatus>('getStatus'), statusBefore, 'A’s journal is untouched')
   })
 

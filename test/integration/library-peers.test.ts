@@ -101,6 +101,25 @@ describe('library: follow, seed, fork and browse versions across three peers', (
     await assert.rejects(peerB.api.deleteEntry({ journal: keyA, path: kept[0]!.path }), /can be read, not changed/)
   })
 
+  it('announces entries that arrive later from A (for the desktop notification), once each', async () => {
+    const announced: Array<{ source: string; journal: string; paths: string[] }> = []
+    const listener = (added: { source: string; journal: string; entries: Array<{ path: string }> }): void => {
+      announced.push({ source: added.source, journal: added.journal, paths: added.entries.map((e) => e.path) })
+    }
+    peerB.on('entries-added', listener)
+    try {
+      const late = await peerA.importFile(HELLO_MP3)
+      await waitFor(() => announced.length > 0, 'B announces the new entry', 20_000)
+      assert.deepEqual(announced, [{ source: 'peer', journal: keyA, paths: [late.path] }])
+      // Taken back out, so the rest of the story is about the same two entries.
+      await peerA.call('deleteEntry', { path: late.path })
+      await waitFor(async () => (await peerB.api.listEntries({ journal: keyA })).length === 2, 'B sees it go', 20_000)
+      assert.equal(announced.length, 1, 'a deletion is not announced')
+    } finally {
+      peerB.off('entries-added', listener)
+    }
+  })
+
   it('browses A’s version N, including an entry deleted after N, and lists what changed since', async () => {
     const atN = await peerB.api.listEntries({ journal: keyA, version: versionBeforeDelete })
     assert.deepEqual(atN.map((e) => e.path).sort(), [...original.keys()].sort())

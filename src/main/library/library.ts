@@ -231,7 +231,9 @@ export class Library extends EventEmitter<LibraryEvents> {
       opened ?? (record.namespace ? await this.journals.openOwn(record.namespace) : await this.journals.openRemote(record.key))
     if (journal.id !== record.key) throw new Error(`library.json: journal ${record.name} opened as ${journal.id}, expected ${record.key}`)
     const seeder = journal.writable ? null : new Seeder(journal, record.seeding)
-    const entry: OpenJournal = { journal, seeder, timers: {}, seenVersion: journal.drive.version }
+    // A peer's journal with nothing here yet starts at 0: its first sync is not "new entries".
+    const seenVersion = journal.drive.core.length === 0 ? 0 : journal.drive.version
+    const entry: OpenJournal = { journal, seeder, timers: {}, seenVersion }
     this.open.set(journal.id, entry)
     this.watch(entry)
     this.swarm.join(journal)
@@ -260,7 +262,10 @@ export class Library extends EventEmitter<LibraryEvents> {
     journal.on('change', () => {
       pushStatus()
       this.pushLibrary()
-      if (!journal.writable) later('entries', NEW_ENTRIES_DELAY_MS, () => void this.announceNewEntries(entry))
+      if (journal.writable) return
+      // The first data from a peer is the journal as it was found, not news: it is the baseline.
+      if (entry.seenVersion === 0) entry.seenVersion = journal.drive.version
+      else later('entries', NEW_ENTRIES_DELAY_MS, () => void this.announceNewEntries(entry))
     })
     journal.on('peers', () => {
       pushStatus()
@@ -281,13 +286,13 @@ export class Library extends EventEmitter<LibraryEvents> {
     seeder?.on('progress', () => this.pushLibrary())
   }
 
-  /** A followed journal's entries that are new since the last announcement (not on its first sync). */
+  /** A followed journal's entries that are new since the last announcement (or since its first sync). */
   private async announceNewEntries(entry: OpenJournal): Promise<void> {
     const { journal } = entry
     const since = entry.seenVersion
     const now = journal.drive.version
     entry.seenVersion = now
-    if (since === 0 || now <= since) return
+    if (now <= since) return
     const entries: EntriesAdded['entries'] = []
     try {
       for await (const { left, right } of journal.drive.diff(since, '/recordings')) {
