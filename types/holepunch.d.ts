@@ -80,9 +80,9 @@ declare module 'hyperdrive' {
     put(path: string, data: Buffer | Uint8Array | string, opts?: { metadata?: unknown }): Promise<void>
     putEntry(path: string, value: Partial<DriveEntryValue>): Promise<void>
     del(path: string): Promise<void>
-    list(folder: string, opts?: { recursive?: boolean }): AsyncIterable<DriveEntry>
+    list(folder: string, opts?: { recursive?: boolean; timeout?: number }): AsyncIterable<DriveEntry>
     /** Entries that differ between this drive (left) and its version `length` (right). */
-    diff(length: number, folder?: string): AsyncIterable<{ left: DriveEntry | null; right: DriveEntry | null }>
+    diff(length: number, folder?: string, opts?: { timeout?: number }): AsyncIterable<{ left: DriveEntry | null; right: DriveEntry | null }>
     createReadStream(path: string, opts?: { start?: number; end?: number; length?: number }): Readable
     createWriteStream(path: string, opts?: { metadata?: unknown }): Writable
     download(folder?: string): { done(): Promise<void>; destroy(): void }

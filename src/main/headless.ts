@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   const webhookPort = await services.webhooks.listen(options.webhookPort, options.webhookHost)
   const uiUrl = await ui.listen(options.uiPort)
   const journal = await services.library.info(services.activeJournal)
-  // A link from the command line opens once the window can be told about it.
-  if (options.link) await services.openLink(options.link)
+  // A link from the command line joins the library now and is shown by the first window.
+  if (options.link) ui.openOnFirstWindow(await services.openLink(options.link))
   const localHost = options.webhookHost === '0.0.0.0' ? '127.0.0.1' : options.webhookHost
   const publicUrl = services.settings.value.publicUrl.replace(/\/+$/, '')
   console.log(

@@ -157,6 +157,13 @@ describe('library: follow, seed, fork and browse versions across three peers', (
     for (const entry of kept) assert.ok((await audioOf(peerC, keyA, entry.path)).equals(original.get(entry.path)!), entry.path)
     // History too: B seeded the deleted entry's blocks.
     assert.ok((await audioOf(peerC, keyA, deleted.path, versionBeforeDelete)).equals(original.get(deleted.path)!))
+    // Removing it gives the space back: added again, C holds none of its audio until asked.
+    await peerC.api.removeFromLibrary({ journal: keyA })
+    assert.equal((await peerC.api.listLibrary()).length, 1)
+    await peerC.api.addToLibrary({ link: keyA })
+    const blobs = await peerC.library.journal(keyA).drive.getBlobs()
+    assert.equal(await blobs.core.has(0), false, 'the audio blocks were cleared')
+    assert.equal((await peerC.api.listEntries({ journal: keyA })).length, 2, 'and come back from B when read')
   })
 
   it('forks A at an older version into an active journal of B’s own with its provenance; A is untouched', async () => {

@@ -22,11 +22,17 @@ export async function invokeApi(api: VoiceJournalApi, method: ApiMethod, args: u
   }
 }
 
+const PEER_UNAVAILABLE_CODES = new Set(['REQUEST_TIMEOUT', 'BLOCK_NOT_AVAILABLE', 'SNAPSHOT_NOT_AVAILABLE'])
+
 function describeError(error: unknown): { code: ApiErrorCode; message: string } {
   if (error instanceof ApiError) return { code: error.code, message: error.message }
   if (error instanceof NotAudioError) return { code: 'not-audio', message: error.message }
   if (error instanceof ImportError) return { code: error.code, message: error.message }
   if (error instanceof SettingsError || error instanceof VonageSetupError) return { code: 'bad-request', message: error.message }
+  // Hypercore's codes for a block no connected peer sent in time: the journal is not here in full.
+  if (PEER_UNAVAILABLE_CODES.has((error as { code?: unknown } | null)?.code as string)) {
+    return { code: 'unavailable', message: 'This part of the journal is not on this device and no peer sent it in time. Try again when one of its peers is online.' }
+  }
   if (error instanceof JournalError) {
     return { code: error.code === 'bad-version' ? 'bad-request' : error.code, message: error.message }
   }

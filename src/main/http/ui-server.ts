@@ -12,6 +12,7 @@ export class UiServer {
   private readonly server: Server
   private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 })
   private readonly unsubscribe: Array<() => void> = []
+  private pendingOpen: ApiEvents['open'] | null = null
 
   constructor(
     private readonly services: AppServices,
@@ -60,8 +61,16 @@ export class UiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
 
+  /** The first window to connect is asked to show this journal (a link from the command line). */
+  openOnFirstWindow(target: ApiEvents['open']): void {
+    this.pendingOpen = target
+  }
+
   /** A window that (re)connects gets the current status at once instead of asking for it. */
   private greet(ws: WebSocket): void {
+    const open = this.pendingOpen
+    this.pendingOpen = null
+    if (open) ws.send(JSON.stringify({ event: 'open', payload: open } satisfies EventMessage<'open'>))
     this.services.activeJournal.status().then(
       (status) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'status', payload: status } satisfies EventMessage<'status'>))

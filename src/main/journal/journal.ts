@@ -21,6 +21,11 @@ export const WRITE_BLOCK_BYTES = 64 * 1024
 const RECORDINGS = '/recordings'
 /** How long reading a peer's provenance record may wait for a peer before the fork shows none. */
 const PROVENANCE_WAIT_MS = 5000
+/**
+ * How long a read of a peer's journal waits for a block that is not here. Without a limit, a
+ * list or history of a journal whose peers are all gone would never answer.
+ */
+const REMOTE_READ_TIMEOUT_MS = 10_000
 
 export interface AddAudioOptions {
   source: EntrySource
@@ -102,9 +107,9 @@ export class Journal extends EventEmitter<JournalEvents> {
     return this.drive.core.peers.length
   }
 
-  /** Nothing of a peer's journal is here yet and nobody has answered: "looking for peers". */
+  /** Nothing of a peer's journal can be read here (not even its first block) and no peer is connected. */
   get lookingForPeers(): boolean {
-    return !this.writable && this.drive.core.length === 0 && this.peers === 0
+    return !this.writable && this.peers === 0 && this.drive.core.contiguousLength === 0
   }
 
   async status(): Promise<JournalStatus> {
@@ -126,7 +131,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     // Own journals hold every block, so a version's list never changes; remote ones fill in.
     if (this.writable && this.listCache?.version === current) return this.listCache.entries
     // A journal nobody has served yet has no index to read; asking would wait for a peer.
-    if (this.drive.core.length === 0) return []
+    if (this.drive.core.length === 0 || this.lookingForPeers) return []
     const entries = await this.readEntries(this.drive)
     this.listCache = { version: current, entries }
     return entries
@@ -135,7 +140,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   async getEntry(path: string, version?: number): Promise<EntryDto | null> {
     if (!isEntryPath(path)) return null
     const read = async (drive: Hyperdrive): Promise<EntryDto | null> => {
-      const entry = await drive.entry(path)
+      const entry = await drive.entry(path, this.readOptions)
       return entry ? this.toDto(entry) : null
     }
     return version === undefined ? read(this.drive) : this.atVersion(version, read)
@@ -199,7 +204,8 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   /** Changes newest first. Each item's version is the journal right after that change. */
   async history({ limit = 200, before }: { limit?: number; before?: number } = {}): Promise<HistoryPage> {
-    const options: Record<string, unknown> = { reverse: true, limit, keyEncoding: FILES_KEY_ENCODING }
+    if (this.lookingForPeers) return { items: [], nextBefore: null }
+    const options: Record<string, unknown> = { reverse: true, limit, keyEncoding: FILES_KEY_ENCODING, ...this.readOptions }
     // A change at Hyperbee seq s produces version s + 1.
     if (before !== undefined) options.lt = before - 1
     const items: HistoryPage['items'] = []
@@ -212,7 +218,7 @@ export class Journal extends EventEmitter<JournalEvents> {
       if (!isEntryPath(node.key)) continue
       // The journal just before the change tells an addition from a change, and still knows
       // the title of what a deletion removed.
-      const previous = await this.atVersion(node.seq, (drive) => drive.entry(node.key))
+      const previous = await this.atVersion(node.seq, (drive) => drive.entry(node.key, this.readOptions))
       const metadata = (node.value ?? previous?.value)?.metadata as Partial<EntryMetadata> | undefined
       items.push({
         version: node.seq + 1,
@@ -236,7 +242,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     const newer = to === undefined ? this.drive : await this.checkout(to)
     try {
       const changes: VersionChange[] = []
-      for await (const { left, right } of newer.diff(from, RECORDINGS)) {
+      for await (const { left, right } of newer.diff(from, RECORDINGS, this.readOptions)) {
         const after = left && isEntryPath(left.key) && left.value.blob ? await this.toDto(left) : undefined
         const before = right && isEntryPath(right.key) && right.value.blob ? await this.toDto(right) : undefined
         if (!after && !before) continue
@@ -272,7 +278,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     const close = async (): Promise<void> => {
       if (drive !== this.drive) await drive.close()
     }
-    const entry = await drive.entry(path)
+    const entry = await drive.entry(path, this.readOptions)
     const size = entry?.value.blob?.byteLength
     if (!entry || size === undefined) {
       await close()
@@ -288,6 +294,18 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
   }
 
+  /**
+   * Drops the blocks of a peer's journal held here (the index and the audio), to give the disk
+   * back when it leaves the library. The peers still have them; a writable journal is never cleared.
+   */
+  async clearLocalCopy(): Promise<void> {
+    this.requireReadOnly()
+    const blobs = this.drive.blobs
+    if (blobs && blobs.core.length > 0) await blobs.core.clear(0, blobs.core.length)
+    if (this.drive.core.length > 0) await this.drive.core.clear(0, this.drive.core.length)
+    this.listCache = null
+  }
+
   async close(): Promise<void> {
     this.closed = true
     await this.clock.flush()
@@ -295,7 +313,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   private async readProvenance(): Promise<Provenance | null> {
-    if (this.drive.core.length === 0) {
+    if (this.drive.core.length === 0 || this.lookingForPeers) {
       // Nothing replicated yet: try again on the next call instead of remembering "none".
       this.provenanceRead = null
       return null
@@ -316,6 +334,11 @@ export class Journal extends EventEmitter<JournalEvents> {
       },
       () => {}
     )
+  }
+
+  /** Reads of a peer's journal give up after a while instead of waiting forever for a block. */
+  private get readOptions(): { timeout?: number } {
+    return this.writable ? {} : { timeout: REMOTE_READ_TIMEOUT_MS }
   }
 
   private async checkout(version: number): Promise<Hyperdrive> {
@@ -349,7 +372,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   private async readEntries(drive: Hyperdrive): Promise<EntryDto[]> {
     const entries: EntryDto[] = []
-    for await (const entry of drive.list(RECORDINGS, { recursive: true })) {
+    for await (const entry of drive.list(RECORDINGS, { recursive: true, ...this.readOptions })) {
       if (isEntryPath(entry.key) && entry.value.blob) entries.push(await this.toDto(entry))
     }
     return entries.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? 1 : -1))
@@ -374,6 +397,10 @@ export class Journal extends EventEmitter<JournalEvents> {
     let held = 0
     for (let index = offset; index < offset + length; index++) if (await blobs.core.has(index)) held++
     return held
+  }
+
+  private requireReadOnly(): void {
+    if (this.writable) throw new JournalError('read-only', 'A journal you write is never cleared.')
   }
 
   private requireWritable(): void {

@@ -157,6 +157,8 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.open.delete(key)
     await this.file.remove(key)
     await this.swarm.leave(journal)
+    // Someone else's journal goes from the disk too; its peers still hold it.
+    if (!journal.writable) await journal.clearLocalCopy().catch((error: unknown) => console.error('[library] could not free the space of', key, error))
     await this.journals.release(journal)
     this.pushLibrary()
   }

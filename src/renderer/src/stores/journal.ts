@@ -55,13 +55,17 @@ export const useJournalStore = defineStore('journal', () => {
       useNavigationStore().go('journal')
       void show(journal, version)
     })
-    await Promise.all([useLibraryStore().start(), showActive()])
+    await Promise.all([useLibraryStore().start(), showActive({ unlessShowing: true })])
   }
 
-  /** Shows the active journal (at start, and when the shown one leaves the library). */
-  async function showActive(): Promise<void> {
+  /**
+   * Shows the active journal (at start, and when the shown one leaves the library). At start, a
+   * link the app was opened with may already have chosen the journal: that choice stands.
+   */
+  async function showActive({ unlessShowing = false } = {}): Promise<void> {
     try {
       const active = await useApi().getJournal({})
+      if (unlessShowing && shownKey.value !== null) return
       await show(active.key)
     } catch (err) {
       useNoticeStore().report(err, 'Could not open the journal')
@@ -98,9 +102,11 @@ export const useJournalStore = defineStore('journal', () => {
     // Every open journal reports; only the shown one's belongs in the status boxes.
     if (next.key !== shownKey.value) return
     const versionMoved = status.value?.version !== next.version
+    // A journal that had no peer may have had nothing to list: the first peer can fill it in.
+    const firstPeer = status.value?.peers === 0 && next.peers > 0
     status.value = next
-    // Peers coming and going change nothing in the list.
-    if (versionMoved) refreshSoon()
+    // Otherwise peers coming and going change nothing in the list.
+    if (versionMoved || firstPeer) refreshSoon()
   }
 
   /** The library carries every journal's version: a move missed while the socket was down shows here. */
