@@ -18,6 +18,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
+import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { EntryDto, LibraryItem } from '#shared/dto'
@@ -26,6 +27,7 @@ import { JournalStore } from '../src/main/journal/journal-store'
 import { startHeadless, type HeadlessApp } from '../test/helpers/headless-process'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
+import { WebSocket } from 'ws'
 import { benchEntry, type FetchDone, type PeerJob, type SeedReady } from './replication-peer'
 
 const { values } = parseArgs({
@@ -145,10 +147,6 @@ function stopPeer(child: ChildProcess): Promise<void> {
   })
 }
 
-async function libraryItem(app: HeadlessApp, key: string): Promise<LibraryItem | undefined> {
-  return (await app.call<LibraryItem[]>('listLibrary')).find((item) => item.key === key)
-}
-
 interface RoundResult {
   ms: number
   firstPeerMs: number
@@ -156,28 +154,42 @@ interface RoundResult {
   fetcher: { peakRssBytes: number; cpuPercent: number }
 }
 
-/** A fresh headless app follows the seeder's journal and seeds it; timed until its library says complete. */
+/**
+ * A fresh headless app follows the seeder's journal and seeds it; timed until its library says
+ * complete. Progress is read the way the window reads it, from the `library` events on the event
+ * socket: polling the API many times a second would charge the app for the benchmark's own load.
+ */
 async function appRound(root: string, bootstrap: string, link: string, key: string, expectBytes: number): Promise<RoundResult> {
   const data = await subDir(root, 'app-fetch-')
   const app = await startHeadless(data.dir, ['--bootstrap', bootstrap])
   const meter = new ProcessMeter(app.process.pid!)
+  const events = new WebSocket(`${app.origin.replace('http', 'ws')}/events?token=${app.token}`)
   try {
-    const started = performance.now()
+    await once(events, 'open')
+    let firstPeerMs = NaN
+    let started = 0
+    const done = new Promise<{ ms: number; item: LibraryItem }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('app fetch not complete after 10 minutes')), 600_000)
+      events.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { event: string; payload: LibraryItem[] }
+        if (message.event !== 'library' || !started) return
+        const item = message.payload.find((i) => i.key === key)
+        const now = performance.now() - started
+        if (item && item.peers > 0 && Number.isNaN(firstPeerMs)) firstPeerMs = now
+        if (item?.seeding.complete) {
+          clearTimeout(timer)
+          resolve({ ms: now, item })
+        }
+      })
+    })
+    started = performance.now()
     await app.call('addToLibrary', { link })
     await app.call('setSeeding', { journal: key, state: 'seeding' })
-    let firstPeerMs = NaN
-    for (;;) {
-      const item = await libraryItem(app, key)
-      const now = performance.now() - started
-      if (item && item.peers > 0 && Number.isNaN(firstPeerMs)) firstPeerMs = now
-      if (item?.seeding.complete) {
-        if (item.seeding.bytesTotal !== expectBytes) throw new Error(`app fetched ${item.seeding.bytesTotal} bytes, the seeder holds ${expectBytes}`)
-        return { ms: now, firstPeerMs, bytes: item.seeding.bytesTotal, fetcher: meter.stop() }
-      }
-      if (now > 600_000) throw new Error(`app fetch not complete after 10 minutes: ${JSON.stringify(item?.seeding)}`)
-      await sleep(POLL_MS)
-    }
+    const { ms, item } = await done
+    if (item.seeding.bytesTotal !== expectBytes) throw new Error(`app fetched ${item.seeding.bytesTotal} bytes, the seeder holds ${expectBytes}`)
+    return { ms, firstPeerMs, bytes: item.seeding.bytesTotal, fetcher: meter.stop() }
   } finally {
+    events.close()
     meter.stop()
     await app.stop()
     await data.cleanup()
