@@ -72,7 +72,8 @@ interface JournalEvents {
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private readonly writes = new SerialQueue()
-  private listCache: { version: number; entries: EntryDto[] } | null = null
+  /** The current version's list; `blockOffsets` lets a peer's journal refresh just its block counts. */
+  private listCache: { version: number; entries: EntryDto[]; blockOffsets: Map<string, number> } | null = null
   private provenanceRead: Promise<Provenance | null> | null = null
   private closed = false
 
@@ -126,15 +127,29 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   /** Entries newest first, at the current version or at an older one (read-only). */
   async listEntries(version?: number): Promise<EntryDto[]> {
-    if (version !== undefined) return this.atVersion(version, (snapshot) => this.readEntries(snapshot))
+    if (version !== undefined) return this.atVersion(version, async (snapshot) => (await this.readEntries(snapshot)).entries)
     const current = this.drive.version
-    // Own journals hold every block, so a version's list never changes; remote ones fill in.
-    if (this.writable && this.listCache?.version === current) return this.listCache.entries
+    const cached = this.listCache?.version === current ? this.listCache : null
+    // Own journals hold every block, so a version's list never changes.
+    if (cached && this.writable) return cached.entries
+    // A peer's journal at the same version has the same entries; only their blocks fill in, and
+    // counting those is cheap next to walking the index again (the window asks while seeding).
+    if (cached) {
+      const entries = await Promise.all(
+        cached.entries.map(async (entry) =>
+          entry.blocksDownloaded === entry.blocksTotal
+            ? entry
+            : { ...entry, blocksDownloaded: await this.countLocalBlocks(cached.blockOffsets.get(entry.path)!, entry.blocksTotal) }
+        )
+      )
+      this.listCache = { ...cached, entries }
+      return entries
+    }
     // A journal nobody has served yet has no index to read; asking would wait for a peer.
     if (this.drive.core.length === 0 || this.lookingForPeers) return []
-    const entries = await this.readEntries(this.drive)
-    this.listCache = { version: current, entries }
-    return entries
+    const listing = await this.readEntries(this.drive)
+    this.listCache = { version: current, ...listing }
+    return listing.entries
   }
 
   async getEntry(path: string, version?: number): Promise<EntryDto | null> {
@@ -370,12 +385,15 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
   }
 
-  private async readEntries(drive: Hyperdrive): Promise<EntryDto[]> {
+  private async readEntries(drive: Hyperdrive): Promise<{ entries: EntryDto[]; blockOffsets: Map<string, number> }> {
     const entries: EntryDto[] = []
+    const blockOffsets = new Map<string, number>()
     for await (const entry of drive.list(RECORDINGS, { recursive: true, ...this.readOptions })) {
-      if (isEntryPath(entry.key) && entry.value.blob) entries.push(await this.toDto(entry))
+      if (!isEntryPath(entry.key) || !entry.value.blob) continue
+      entries.push(await this.toDto(entry))
+      blockOffsets.set(entry.key, entry.value.blob.blockOffset)
     }
-    return entries.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? 1 : -1))
+    return { entries: entries.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? 1 : -1)), blockOffsets }
   }
 
   private async toDto(entry: DriveEntry): Promise<EntryDto> {
