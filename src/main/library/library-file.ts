@@ -12,6 +12,8 @@ export interface LibraryRecord {
   namespace?: string
   seeding: SeedingState
   addedAt: number
+  /** A fork whose copy has not finished: the journal and version it copies. */
+  pendingFork?: { from: string; version: number }
 }
 
 interface LibraryFileContent {
@@ -101,7 +103,10 @@ function validRecord(value: unknown): LibraryRecord[] {
         name: record.name.slice(0, 200),
         ...(typeof record.namespace === 'string' ? { namespace: record.namespace } : {}),
         seeding: SEEDING.includes(record.seeding as SeedingState) ? (record.seeding as SeedingState) : 'off',
-        addedAt: typeof record.addedAt === 'number' ? record.addedAt : Date.now()
+        addedAt: typeof record.addedAt === 'number' ? record.addedAt : Date.now(),
+        ...(record.pendingFork && Number.isSafeInteger(record.pendingFork.version)
+          ? { pendingFork: { from: normalizeKey(String(record.pendingFork.from)), version: record.pendingFork.version } }
+          : {})
       }
     ]
   } catch {

@@ -69,6 +69,13 @@ export class Library extends EventEmitter<LibraryEvents> {
       await file.add({ key: own.id, kind: 'own', name: OWN_JOURNAL_NAME, namespace: DEFAULT_NAMESPACE, seeding: 'off', addedAt: Date.now() })
     }
     for (const record of file.records) await library.openRecord(record)
+    // A fork the app stopped copying (a crash, a quit) carries on; copying skips what is there.
+    for (const record of file.records.filter((r) => r.pendingFork)) {
+      library.completeFork(record).then(
+        () => library.pushLibrary(),
+        (error: unknown) => console.error(`[library] the fork "${record.name}" is not finished yet:`, (error as Error).message)
+      )
+    }
     const active = file.active && library.open.get(file.active)?.journal.writable ? file.active : library.firstWritable()
     if (active !== file.active) await file.setActive(active)
     library.activeKey = active
@@ -147,20 +154,12 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   async remove(key: string, confirmWritable: boolean): Promise<void> {
     const record = this.requireRecord(key)
-    const { journal, seeder } = this.open.get(key)!
+    const { journal } = this.open.get(key)!
     if (key === this.activeKey) throw new ApiError('bad-request', 'This is the active journal: make another journal active before removing it.')
     if (journal.writable && !confirmWritable) {
       throw new ApiError('needs-confirmation', `"${record.name}" is a journal you write. Removing it makes its recordings unreachable from this app.`)
     }
-    seeder?.close()
-    this.stopTimers(key)
-    this.open.delete(key)
-    await this.file.remove(key)
-    await this.swarm.leave(journal)
-    // Someone else's journal goes from the disk too; its peers still hold it.
-    if (!journal.writable) await journal.clearLocalCopy().catch((error: unknown) => console.error('[library] could not free the space of', key, error))
-    await this.journals.release(journal)
-    this.pushLibrary()
+    await this.forget(key, journal)
   }
 
   async setActive(key: string): Promise<LibraryItem> {
@@ -202,14 +201,28 @@ export class Library extends EventEmitter<LibraryEvents> {
     const sourceName = this.requireRecord(source.id).name
     const namespace = `fork-${randomUUID()}`
     const target = await this.journals.openOwn(namespace)
+    const name = cleanName(options.name ?? '') || `${sourceName} (fork of version ${version})`
+    // Saved before the copy starts, so a copy cut short by a crash is finished at the next start.
+    const record = await this.addOwnRecord(target, namespace, 'fork', name, { from: source.id, version })
     try {
-      this.provenance.set(target.id, await copyIntoFork(source, version, target))
+      await this.completeFork(record)
     } catch (error) {
-      await this.journals.release(target)
+      await this.forget(record.key, target)
       throw error
     }
-    const item = await this.addOwn(target, namespace, 'fork', cleanName(options.name ?? '') || `${sourceName} (fork of version ${version})`)
-    return options.makeActive ? this.setActive(item.key) : item
+    return options.makeActive ? this.setActive(record.key) : this.item(record.key)
+  }
+
+  /** Copies a fork's source into it (again: entries already there are skipped) and marks it done. */
+  private async completeFork(record: LibraryRecord): Promise<void> {
+    const pending = record.pendingFork
+    const target = this.open.get(record.key)?.journal
+    if (!pending || !target) return
+    const source = this.find(pending.from)
+    if (!source) throw new Error(`the journal it is forked from (${pending.from}) is no longer in the library`)
+    if (source.drive.version < pending.version && !source.writable) await source.drive.update({ wait: true })
+    this.provenance.set(record.key, await copyIntoFork(source, pending.version, target))
+    await this.file.update(record.key, { pendingFork: undefined })
   }
 
   async close(): Promise<void> {
@@ -221,11 +234,29 @@ export class Library extends EventEmitter<LibraryEvents> {
   }
 
   private async addOwn(journal: Journal, namespace: string, kind: 'own' | 'fork', name: string): Promise<LibraryItem> {
-    const record: LibraryRecord = { key: journal.id, kind, name, namespace, seeding: 'off', addedAt: Date.now() }
+    await this.addOwnRecord(journal, namespace, kind, name)
+    return this.item(journal.id)
+  }
+
+  private async addOwnRecord(journal: Journal, namespace: string, kind: 'own' | 'fork', name: string, pendingFork?: LibraryRecord['pendingFork']): Promise<LibraryRecord> {
+    const record: LibraryRecord = { key: journal.id, kind, name, namespace, seeding: 'off', addedAt: Date.now(), ...(pendingFork ? { pendingFork } : {}) }
     await this.file.add(record)
     await this.openRecord(record, journal)
     this.pushLibrary()
-    return this.item(journal.id)
+    return record
+  }
+
+  /** Takes a journal out of the library (the checks are the caller's) and stops serving it. */
+  private async forget(key: string, journal: Journal): Promise<void> {
+    this.open.get(key)?.seeder?.close()
+    this.stopTimers(key)
+    this.open.delete(key)
+    await this.file.remove(key)
+    await this.swarm.leave(journal)
+    // Someone else's journal goes from the disk too; its peers still hold it.
+    if (!journal.writable) await journal.clearLocalCopy().catch((error: unknown) => console.error('[library] could not free the space of', key, error))
+    await this.journals.release(journal)
+    this.pushLibrary()
   }
 
   private async openRecord(record: LibraryRecord, opened?: Journal): Promise<void> {
