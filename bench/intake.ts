@@ -23,6 +23,8 @@ import { startHeadless, type HeadlessApp } from '../test/helpers/headless-proces
 import { wavData } from '../test/helpers/intake-harness'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
+import { ProcessMeter } from './process-meter'
+import { max, mb, median } from './stats'
 import type { GeneratedCall, GeneratorJob } from './stream-generator'
 
 const { values } = parseArgs({
@@ -39,53 +41,6 @@ const { values } = parseArgs({
   }
 })
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted.length === 0 ? NaN : sorted[Math.floor((sorted.length - 1) / 2)]!
-}
-const max = (values: number[]): number => values.reduce((a, b) => Math.max(a, b), 0)
-const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`
-
-/** Samples a process's resident memory and CPU time from /proc. */
-class ProcessMeter {
-  private peakRss = 0
-  private readonly timer: NodeJS.Timeout
-  private readonly startCpu: number
-  private readonly startedAt = performance.now()
-
-  constructor(private readonly pid: number) {
-    this.startCpu = this.cpuSeconds()
-    this.timer = setInterval(() => this.sample(), 250)
-  }
-
-  /** The highest resident memory seen so far. */
-  get peak(): number {
-    return this.peakRss
-  }
-
-  stop(): { peakRssBytes: number; cpuPercent: number } {
-    clearInterval(this.timer)
-    this.sample()
-    const wall = (performance.now() - this.startedAt) / 1000
-    return { peakRssBytes: this.peakRss, cpuPercent: ((this.cpuSeconds() - this.startCpu) / wall) * 100 }
-  }
-
-  private sample(): void {
-    let status: string
-    try {
-      status = readFileSync(`/proc/${this.pid}/status`, 'utf8')
-    } catch {
-      return // the process has exited; the run reports that itself
-    }
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1]
-    if (rss) this.peakRss = Math.max(this.peakRss, Number(rss) * 1024)
-  }
-
-  private cpuSeconds(): number {
-    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks of 1/100 s
-  }
-}
 
 async function startApp(mode: IntakeMode, simulator: VonageSimulator, bootstrap: string, dir: string): Promise<HeadlessApp> {
   const app = await startHeadless(dir, ['--bootstrap', bootstrap], { ...simulator.appEnvironment(), JOURNAL_MODE: mode })
@@ -103,8 +58,8 @@ async function streamRun(calls: number, seconds: number, label: string): Promise
     if (code !== 0) console.error(`the app exited during the run (${code ?? signal}):\n${app.stderr().slice(-3000)}`)
   })
   try {
-    const idleRss = new ProcessMeter(app.process.pid!).stop().peakRssBytes
-    meter = new ProcessMeter(app.process.pid!)
+    const idleRss = new ProcessMeter(app.process.pid!, 250).stop().peakRssBytes
+    meter = new ProcessMeter(app.process.pid!, 250)
     const started = performance.now()
     // The calls are placed by separate generator processes, each with its share.
     const generatorCount = Math.max(1, Number(values.generators))

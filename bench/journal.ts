@@ -13,16 +13,12 @@ import { HELLO_MP3 } from '../test/helpers/fixtures'
 import { startHeadless } from '../test/helpers/headless-process'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
+import { median } from './stats'
 
 const ADDS = 1_000
 const LISTED = 10_000
 const RUNS = 5
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
 const ms = (value: number): string => `${value.toFixed(1)} ms`
 
 async function main(): Promise<void> {

@@ -14,7 +14,7 @@
  * Targets (issue 4): the app at ≥ 0.9× the bare copy; first audio byte under 300 ms.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process'
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -28,7 +28,9 @@ import { startHeadless, type HeadlessApp } from '../test/helpers/headless-proces
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
 import { WebSocket } from 'ws'
+import { ProcessMeter } from './process-meter'
 import { benchEntry, type FetchDone, type PeerJob, type SeedReady } from './replication-peer'
+import { mb, median, percentile } from './stats'
 
 const { values } = parseArgs({
   options: {
@@ -45,56 +47,8 @@ const FIRST_BYTE_ENTRIES = Math.min(Number(values['first-byte']), ENTRIES)
 const MB = 2 ** 20
 const POLL_MS = 25
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
-const mb = (bytes: number): string => `${(bytes / MB).toFixed(0)} MB`
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Samples a process's resident memory and CPU time from /proc. */
-class ProcessMeter {
-  private peakRss = 0
-  private readonly timer: NodeJS.Timeout
-  private readonly startCpu: number
-  private readonly startedAt = performance.now()
-
-  constructor(private readonly pid: number) {
-    this.startCpu = this.cpuSeconds()
-    this.timer = setInterval(() => this.sample(), 200)
-  }
-
-  stop(): { peakRssBytes: number; cpuPercent: number } {
-    clearInterval(this.timer)
-    this.sample()
-    const wall = (performance.now() - this.startedAt) / 1000
-    return { peakRssBytes: this.peakRss, cpuPercent: ((this.cpuSeconds() - this.startCpu) / wall) * 100 }
-  }
-
-  private sample(): void {
-    try {
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'))?.[1]
-      if (rss) this.peakRss = Math.max(this.peakRss, Number(rss) * 1024)
-    } catch {
-      // exited
-    }
-  }
-
-  private cpuSeconds(): number {
-    try {
-      const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-      return (Number(fields[11]) + Number(fields[12])) / 100
-    } catch {
-      return this.startCpu
-    }
-  }
-}
 
 /** A real MP3 of about `sizeMb` MB: pink noise, 44.1 kHz stereo, 128 kbit/s CBR (16,000 bytes a second). */
 function makeMp3(file: string, sizeMb: number): void {

@@ -1,0 +1,20 @@
+/** Small statistics for benchmark reports: figures are quoted as medians and ratios, never single timings. */
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
+
+/** The value at or below which `p` % of the values lie (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+export const max = (values: number[]): number => values.reduce((a, b) => Math.max(a, b), 0)
+
+/** Whole mebibytes, as the reports print sizes. */
+export const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`
