@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { IntakeMode, IntakeStatus } from '#shared/intake'
 import { useApi } from '../api/current'
+import { followEvent } from '../api/follow-event'
 import { useJournalStore } from './journal'
 import { useNoticeStore } from './notices'
 
@@ -25,30 +26,8 @@ export const useIntakeStore = defineStore('intake', () => {
   const downloads = computed(() => status.value?.downloads ?? [])
   const busy = computed(() => liveCalls.value.length > 0 || downloads.value.length > 0)
 
-  let started = false
-  let generation = 0
   let confirmationTimer: ReturnType<typeof setTimeout> | undefined
-
-  async function start(): Promise<void> {
-    if (started) return
-    started = true
-    useApi().on('intake', (next) => {
-      generation++
-      apply(next)
-    })
-    await load()
-  }
-
-  async function load(): Promise<void> {
-    const mine = ++generation
-    try {
-      const next = await useApi().getIntakeStatus()
-      // An event that arrived while this call was in flight is newer than its answer.
-      if (mine === generation) apply(next)
-    } catch (err) {
-      useNoticeStore().report(err, 'Could not read incoming calls')
-    }
-  }
+  const { start, load } = followEvent('intake', () => useApi().getIntakeStatus(), apply, 'Could not read incoming calls')
 
   function apply(next: IntakeStatus): void {
     const before = status.value

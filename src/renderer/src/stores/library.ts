@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { ApiError } from '#shared/api'
 import type { JournalKind, LibraryItem, SeedingState } from '#shared/dto'
 import { useApi } from '../api/current'
+import { followEvent } from '../api/follow-event'
 import { errorMessage } from '../format/error'
 import { useJournalStore } from './journal'
 import { useNoticeStore } from './notices'
@@ -39,29 +40,7 @@ export const useLibraryStore = defineStore('library', () => {
   )
   const active = computed(() => items.value.find((item) => item.active) ?? null)
 
-  let started = false
-  let generation = 0
-
-  async function start(): Promise<void> {
-    if (started) return
-    started = true
-    useApi().on('library', (next) => {
-      generation++
-      apply(next)
-    })
-    await load()
-  }
-
-  async function load(): Promise<void> {
-    const mine = ++generation
-    try {
-      const list = await useApi().listLibrary()
-      // An event that arrived while this call was in flight is newer than its answer.
-      if (mine === generation) apply(list)
-    } catch (err) {
-      useNoticeStore().report(err, 'Could not load the library')
-    }
-  }
+  const { start, load } = followEvent('library', () => useApi().listLibrary(), apply, 'Could not load the library')
 
   function apply(list: LibraryItem[]): void {
     items.value = list
