@@ -87,11 +87,6 @@ export class AppServices extends EventEmitter<AppEvents> {
     return this.library.active
   }
 
-  /** A journal of the library by key (audio URLs name theirs), or undefined. */
-  findJournal(key: string): Journal | undefined {
-    return this.library.find(key)
-  }
-
   /**
    * A hyper:// link (or key) from outside the window: the OS, a browser, the command line. The
    * journal joins the library and the window is asked to show it (at the link's version).

@@ -16,6 +16,6 @@ export function handleAudioProtocol(protocol: Protocol, services: AppServices): 
   protocol.handle(AUDIO_SCHEME, (request) => {
     const url = new URL(request.url)
     const resource = parseAudioResourcePath(`/${url.hostname}${url.pathname}`)
-    return respondWithAudio(request, resource && services.findJournal(resource.journal), resource?.path ?? '')
+    return respondWithAudio(request, resource && services.library.find(resource.journal), resource?.path ?? '')
   })
 }

@@ -71,7 +71,7 @@ export function createUiApp({ services, token, rendererDir }: UiAppOptions): Hon
     // <audio> cannot send headers, so the token rides in the query (never logged, no referrer).
     if (!hasToken(c.req.query('token'), token)) return c.text('Missing or wrong access token', 401)
     const resource = parseAudioResourcePath(new URL(c.req.url).pathname.slice('/audio'.length))
-    return respondWithAudio(c.req.raw, resource && services.findJournal(resource.journal), resource?.path ?? '')
+    return respondWithAudio(c.req.raw, resource && services.library.find(resource.journal), resource?.path ?? '')
   })
 
   app.use('/*', serveStatic({ root: rendererDir }))

@@ -47,7 +47,6 @@ interface OpenJournal {
 export class Library extends EventEmitter<LibraryEvents> {
   private readonly open = new Map<string, OpenJournal>()
   private readonly provenance = new Map<string, Provenance | null>()
-  private activeKey: string
   private libraryTimer: NodeJS.Timeout | null = null
   private closed = false
 
@@ -57,7 +56,6 @@ export class Library extends EventEmitter<LibraryEvents> {
     private readonly swarm: SwarmService
   ) {
     super()
-    this.activeKey = ''
   }
 
   static async boot(options: { dataDir: string; journals: JournalStore; swarm: SwarmService }): Promise<Library> {
@@ -78,8 +76,12 @@ export class Library extends EventEmitter<LibraryEvents> {
     }
     const active = file.active && library.open.get(file.active)?.journal.writable ? file.active : library.firstWritable()
     if (active !== file.active) await file.setActive(active)
-    library.activeKey = active
     return library
+  }
+
+  /** Saved in library.json; boot makes sure it names a writable journal that is open. */
+  private get activeKey(): string {
+    return this.file.active ?? ''
   }
 
   get active(): Journal {
@@ -165,7 +167,6 @@ export class Library extends EventEmitter<LibraryEvents> {
   async setActive(key: string): Promise<LibraryItem> {
     const journal = this.journal(key)
     if (!journal.writable) throw new ApiError('read-only', 'Only a journal you write can receive calls and imports.')
-    this.activeKey = journal.id
     await this.file.setActive(journal.id)
     this.pushLibrary()
     return this.item(journal.id)
