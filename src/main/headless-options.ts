@@ -14,6 +14,8 @@ export interface HeadlessOptions {
   seed: string[]
   /** A hyper:// link given on the command line: added to the library and shown in the window. */
   link?: string
+  /** Debug messages in the log, and details on the console (`--verbose`). */
+  verbose: boolean
 }
 
 export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
@@ -23,6 +25,7 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
   --ui-port N           local window port on 127.0.0.1 (default 7350; 0 picks a free one)
   --bootstrap H:P,…     DHT bootstrap nodes (all loopback = a local network on this machine)
   --seed KEY            follow and seed this journal (key or hyper:// link; repeatable)
+  --verbose             debug messages in the log (DIR/logs), and details on the console
   [hyper://KEY[+N]/]    a journal link to open in the window`
 
 /** Parses the headless command line; throws with a message fit to print on a bad flag. */
@@ -37,7 +40,8 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
       'webhook-host': { type: 'string', default: '0.0.0.0' },
       'ui-port': { type: 'string', default: '7350' },
       bootstrap: { type: 'string' },
-      seed: { type: 'string', multiple: true }
+      seed: { type: 'string', multiple: true },
+      verbose: { type: 'boolean', default: false }
     }
   })
   if (positionals.length > 1) throw new Error('Give at most one hyper:// link')
@@ -52,6 +56,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     uiPort: port(values['ui-port'], '--ui-port'),
     ...(values.bootstrap ? { bootstrap: parseBootstrap(values.bootstrap) } : {}),
     seed,
+    verbose: values.verbose,
     ...(positionals[0] ? { link: positionals[0] } : {})
   }
 }

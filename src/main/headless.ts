@@ -6,11 +6,13 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { AppServices } from './app/app-services'
-import { describeStartupError } from './app/startup-error'
+import { configureLogging, currentLogFile, flushLogs, logDirOf, logger, logToFileOnly } from './app/logging'
+import { startupFailureText } from './app/startup-error'
 import { UiServer } from './http/ui-server'
 import { HEADLESS_USAGE, parseHeadlessOptions, type HeadlessOptions } from './headless-options'
 
 const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url))
+const log = logger('headless')
 
 async function main(): Promise<void> {
   let options: HeadlessOptions
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     console.error(`${(error as Error).message}\n\n${HEADLESS_USAGE}`)
     process.exit(2)
   }
+  configureLogging({ dir: logDirOf(options.dataDir), verbose: options.verbose })
 
   const services = await AppServices.boot(options)
   const ui = new UiServer(services, randomBytes(32).toString('base64url'), RENDERER_DIR)
@@ -27,9 +30,10 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return
     stopping = true
-    console.error(`[headless] ${signal}: shutting down`)
+    log.info(`${signal}: shutting down`)
     await ui.close()
     await services.shutdown()
+    await flushLogs()
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
   if (options.link) ui.openOnFirstWindow(await services.openLink(options.link))
   const localHost = options.webhookHost === '0.0.0.0' ? '127.0.0.1' : options.webhookHost
   const publicUrl = services.settings.value.publicUrl.replace(/\/+$/, '')
+  // stdout carries this one line only (scripts read it); everything else is logged to stderr and the file.
   console.log(
     JSON.stringify({
       key: journal.key,
@@ -49,12 +54,16 @@ async function main(): Promise<void> {
       webhookUrl: publicUrl ? `${publicUrl}/webhooks` : `http://${localHost}:${webhookPort}/webhooks`,
       localWebhookUrl: `http://${localHost}:${webhookPort}/webhooks`,
       uiUrl,
-      dataDir: options.dataDir
+      dataDir: options.dataDir,
+      logFile: currentLogFile()
     })
   )
 }
 
-main().catch((error: unknown) => {
-  console.error(describeStartupError(error))
+main().catch(async (error: unknown) => {
+  // One plain sentence on the console; the stack goes to the file.
+  logToFileOnly('headless', error, 'start failed')
+  await flushLogs()
+  process.stderr.write(`${startupFailureText(error, currentLogFile())}\n`)
   process.exit(1)
 })

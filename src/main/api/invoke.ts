@@ -5,6 +5,9 @@ import { VonageSetupError } from '../intake/vonage-application'
 import { ImportError } from '../journal/audio-import'
 import { NotAudioError } from '../journal/audio-probe'
 import { JournalError } from '../journal/journal'
+import { logger } from '../app/logging'
+
+const log = logger('api')
 
 export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name)
@@ -17,7 +20,7 @@ export async function invokeApi(api: VoiceJournalApi, method: ApiMethod, args: u
     return { ok: true, result: (await handler(args ?? {})) ?? null }
   } catch (error) {
     const { code, message } = describeError(error)
-    if (code === 'internal') console.error(`[api] ${method} failed:`, error)
+    if (code === 'internal') log.error({ err: error, method }, `${method} failed`)
     return { ok: false, error: { code, message } }
   }
 }

@@ -13,6 +13,9 @@ import type { BootstrapNode } from '../network/bootstrap'
 import { SwarmService } from '../network/swarm-service'
 import type { AppEvents } from './app-events'
 import { SettingsStore } from './settings'
+import { logger } from './logging'
+
+const log = logger('app')
 
 export interface AppOptions {
   dataDir: string
@@ -69,7 +72,7 @@ export class AppServices extends EventEmitter<AppEvents> {
     }
     // Reading a large journal's index cold takes most of a second; start now so the window's
     // first list comes from the cache instead of waiting for the disk.
-    library.active.listEntries().catch((error: unknown) => console.error('[journal] cannot list entries:', error))
+    library.active.listEntries().catch((error: unknown) => log.error({ err: error }, 'cannot warm the active journal\'s entry list'))
     const webhooks = new WebhookServer()
     // Calls always land in whichever journal is active when they end.
     const intake = await IntakeService.boot({

@@ -4,6 +4,9 @@ import { createPrivateKey } from 'node:crypto'
 import type { SettingsDto, SettingsUpdate } from '#shared/intake'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
 import { parseBootstrap, type BootstrapNode } from '../network/bootstrap'
+import { logger } from './logging'
+
+const log = logger('settings')
 
 /**
  * Everything the app keeps in `settings.json`: every field of the contract's SettingsUpdate, all
@@ -106,7 +109,7 @@ export class SettingsStore {
       try {
         listener(this.value)
       } catch (error) {
-        console.error('[settings] change listener failed:', error)
+        log.error({ err: error }, 'a settings change listener failed')
       }
     }
   }

@@ -6,6 +6,9 @@ import { API_EVENTS, type ApiEventName, type ApiEvents } from '#shared/api'
 import type { EventMessage } from '#shared/bridge'
 import type { AppServices } from '../app/app-services'
 import { createUiApp, hasToken, isLoopbackHost } from './ui-app'
+import { logger } from '../app/logging'
+
+const log = logger('ui')
 
 /** The window's server for the headless mode: HTTP for calls and audio, a WebSocket for events. */
 export class UiServer {
@@ -75,7 +78,7 @@ export class UiServer {
       (status) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event: 'status', payload: status } satisfies EventMessage<'status'>))
       },
-      (error: unknown) => console.error('[ui] cannot read status for a new window:', error)
+      (error: unknown) => log.error({ err: error }, 'cannot read status for a new window')
     )
   }
 

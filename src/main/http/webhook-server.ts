@@ -2,6 +2,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { Hono } from 'hono'
+import { logger } from '../app/logging'
+
+const log = logger('webhooks')
 
 /**
  * The internet-facing listener Vonage calls (`/webhooks/*`). It is a separate server from the
@@ -17,7 +20,7 @@ export class WebhookServer {
     this.app.get('/healthz', (c) => c.text('ok'))
     this.app.notFound((c) => c.text('Not found', 404))
     this.app.onError((error, c) => {
-      console.error('[webhooks] request failed:', error)
+      log.error({ err: error }, 'request failed')
       return c.text('Internal error', 500)
     })
     this.server = createServer(getRequestListener(this.app.fetch))

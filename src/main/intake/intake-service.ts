@@ -12,6 +12,9 @@ import { RecordingQueue } from './recording-queue'
 import { SocketTokens } from './socket-tokens'
 import { StreamReceiver } from './stream-receiver'
 import { mountWebhookRoutes } from './webhook-routes'
+import { logger } from '../app/logging'
+
+const log = logger('intake')
 
 export interface IntakeOptions {
   dataDir: string
@@ -93,8 +96,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     })
     for (const source of [recordings, streams]) source.on('change', () => service.schedulePush())
     recordings.on('added', () => service.emit('calls', { count: callLog.size }))
-    recordings.on('failed', (job, reason) => console.error(`[recordings] ${job.recordingUuid} failed for good: ${reason}`))
-    streams.on('error', (error) => console.error('[streams]', error.message))
+    recordings.on('failed', (job, reason) => log.error({ recording: job.recordingUuid, reason }, 'a recording download failed for good'))
+    streams.on('error', (error) => log.error({ err: error }, 'stream recording'))
     await streams.boot()
     await recordings.boot()
     return service
@@ -107,7 +110,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
   /** A call from the built-in simulator, through the real webhooks (only without a Vonage account). */
   simulateCall(mode: IntakeMode): Promise<string> {
     return this.simulation.place(this.options.settings.value, mode, (error) => {
-      if (error) console.error(`[simulator] the simulated call failed: ${error}`)
+      if (error) log.warn({ reason: error }, 'the simulated call failed')
       this.schedulePush()
     })
   }

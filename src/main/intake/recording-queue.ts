@@ -7,6 +7,9 @@ import { DurableLog } from './durable-log'
 import type { RecordingJob } from './recording-event'
 import { NotAudioError } from '../journal/audio-probe'
 import { DownloadError } from './recording-downloader'
+import { logger } from '../app/logging'
+
+const log = logger('recordings')
 
 interface QueuedRecording {
   job: RecordingJob
@@ -203,7 +206,7 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
       }, delay)
       this.timers.add(timer)
     }
-    this.persist(item).catch((persistError: unknown) => console.error('[recordings] cannot save job state:', persistError))
+    this.persist(item).catch((persistError: unknown) => log.error({ err: persistError, recording: item.job.recordingUuid }, 'cannot save a download job\'s state'))
   }
 
   private persist(item: QueuedRecording): Promise<void> {

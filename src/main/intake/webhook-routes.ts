@@ -6,6 +6,9 @@ import { recordNcco, refusalNcco, streamNcco } from './ncco'
 import { parseRecordingEvent, RecordingEventError, type RecordingJob } from './recording-event'
 import type { SocketTokens } from './socket-tokens'
 import { checkSignature } from './webhook-signature'
+import { logger } from '../app/logging'
+
+const log = logger('webhooks')
 
 /** Vonage's webhook bodies are a few hundred bytes; anything near this is not Vonage. */
 export const WEBHOOK_BODY_LIMIT = 16 * 1024
@@ -70,7 +73,7 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
     if (!event || typeof event.uuid !== 'string' || typeof event.status !== 'string') {
       // Error notices (e.g. an NCCO Vonage could not run) carry no status: log them, accept them.
       if (event && typeof event.reason === 'string') {
-        console.error(`[webhooks] Vonage reported: ${event.reason.slice(0, 300)}`)
+        log.warn({ reason: event.reason.slice(0, 300) }, 'Vonage reported an error')
         return c.body(null, 204)
       }
       return refuse(c, 400, 'event needs uuid and status')

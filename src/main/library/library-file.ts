@@ -2,6 +2,9 @@ import { join } from 'node:path'
 import { normalize as normalizeKey } from 'hypercore-id-encoding'
 import type { JournalKind, SeedingState } from '#shared/dto'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
+import { logger } from '../app/logging'
+
+const log = logger('library')
 
 /** One journal the user keeps, as saved in library.json. */
 export interface LibraryRecord {
@@ -110,7 +113,7 @@ function validRecord(value: unknown): LibraryRecord[] {
       }
     ]
   } catch {
-    console.warn('[library] ignoring a damaged entry in library.json:', JSON.stringify(value)?.slice(0, 200))
+    log.warn({ entry: JSON.stringify(value)?.slice(0, 200) }, 'ignoring a damaged entry in library.json')
     return []
   }
 }

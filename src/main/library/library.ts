@@ -12,6 +12,9 @@ import type { SwarmService } from '../network/swarm-service'
 import { copyIntoFork } from './fork-journal'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { Seeder } from './seeder'
+import { logger } from '../app/logging'
+
+const log = logger('library')
 
 interface LibraryEvents {
   library: [LibraryItem[]]
@@ -71,7 +74,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     for (const record of file.records.filter((r) => r.pendingFork)) {
       library.completeFork(record).then(
         () => library.pushLibrary(),
-        (error: unknown) => console.error(`[library] the fork "${record.name}" is not finished yet:`, (error as Error).message)
+        (error: unknown) => log.warn({ err: error, fork: record.key }, `the fork "${record.name}" is not finished yet`)
       )
     }
     const active = file.active && library.open.get(file.active)?.journal.writable ? file.active : library.firstWritable()
@@ -255,7 +258,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     await this.file.remove(key)
     await this.swarm.leave(journal)
     // Someone else's journal goes from the disk too; its peers still hold it.
-    if (!journal.writable) await journal.clearLocalCopy().catch((error: unknown) => console.error('[library] could not free the space of', key, error))
+    if (!journal.writable) await journal.clearLocalCopy().catch((error: unknown) => log.error({ err: error, journal: key }, 'could not free the space of a removed journal'))
     await this.journals.release(journal)
     this.pushLibrary()
   }
@@ -290,7 +293,7 @@ export class Library extends EventEmitter<LibraryEvents> {
       later('status', STATUS_PUSH_DELAY_MS, () => {
         journal.status().then(
           (status) => this.emit('status', status),
-          (error: unknown) => console.error('[status] cannot read journal status:', error)
+          (error: unknown) => log.error({ err: error, journal: journal.id }, 'cannot read journal status')
         )
       })
     journal.on('change', () => {
