@@ -1,44 +1,31 @@
-import { lookup as systemLookup, type LookupAddress, type LookupOptions } from 'node:dns'
-import { Vonage } from '@vonage/server-sdk'
-import { Agent, setGlobalDispatcher } from 'undici'
+import { createWriteStream } from 'node:fs'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { tokenGenerate } from '@vonage/jwt'
 import type { Settings } from '../app/settings'
 import { isAllowedRecordingUrl } from './recording-event'
 
 /**
- * The SDK downloads only from hosts under vonage.com or nexmo.com. A configured VONAGE_API_HOST
- * (another Vonage API base, such as the local simulator) is presented to the SDK under this
- * reserved name, which the app's connection lookup pins to that host. The download itself —
- * JWT, request, streaming to disk — is the SDK's, exactly as for a real Vonage host.
+ * Downloads a call recording the way Vonage documents it: a GET with the application's JWT as a
+ * bearer token. One path for real Vonage and the local simulator alike: the token comes from
+ * @vonage/jwt (the SDK's own generator), the request is a plain streaming fetch, and where it may
+ * go is the app's own decision (`isAllowedRecordingUrl`: a Vonage API host, or exactly the
+ * configured VONAGE_API_HOST), made before any request. Redirects are refused rather than
+ * followed, so the token is only ever sent to the host that was checked.
  */
-export const CONFIGURED_API_HOST_ALIAS = 'configured-api-host.vonage.com'
 
-let pinnedHost: string | null = null
-let dispatcherInstalled = false
-
-function pinConfiguredHost(hostname: string): void {
-  pinnedHost = hostname
-  if (dispatcherInstalled) return
-  dispatcherInstalled = true
-  type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
-  const lookup = (host: string, options: LookupOptions, callback: LookupCallback): void => {
-    systemLookup(host === CONFIGURED_API_HOST_ALIAS && pinnedHost ? pinnedHost : host, options, callback as never)
-  }
-  setGlobalDispatcher(new Agent({ connect: { lookup: lookup as never } }))
-}
-
-let cachedClient: { id: string; vonage: Vonage } | null = null
-
-/** One SDK client per application: building one sets up every API client the SDK has. */
-function clientFor(applicationId: string, privateKey: string): Vonage {
-  const id = `${applicationId}\n${privateKey}`
-  if (cachedClient?.id !== id) cachedClient = { id, vonage: new Vonage({ applicationId, privateKey }) }
-  return cachedClient.vonage
-}
+/** A recording is minutes of MP3; anything near this is not one (and would fill the disk). */
+export const MAX_RECORDING_BYTES = 1024 * 1024 * 1024
+/** A stalled download gives up and is retried with backoff instead of holding its slot. */
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000
+/** Tokens live 15 minutes (the generator's default); one is reused for 5, so a burst of downloads signs once. */
+const TOKEN_REUSE_MS = 5 * 60_000
 
 export class DownloadError extends Error {
   constructor(
     message: string,
-    /** False when trying again cannot help (wrong key, file gone). */
+    /** False when trying again cannot help (the file is gone, the answer is not a file). */
     readonly retryable: boolean
   ) {
     super(message)
@@ -46,31 +33,72 @@ export class DownloadError extends Error {
   }
 }
 
-/** Downloads a recording with the application's JWT through @vonage/server-sdk, streaming to `file`. */
-export async function downloadRecording(url: string, file: string, settings: Settings): Promise<void> {
+let cachedToken: { application: string; token: string; madeAt: number } | null = null
+
+function applicationToken(applicationId: string, privateKey: string, now = Date.now()): string {
+  const application = `${applicationId}\n${privateKey}`
+  if (cachedToken?.application !== application || now - cachedToken.madeAt > TOKEN_REUSE_MS) {
+    cachedToken = { application, token: tokenGenerate(applicationId, privateKey), madeAt: now }
+  }
+  return cachedToken.token
+}
+
+/** Downloads a recording with the application's JWT, streaming it to `file` (at most `maxBytes`). */
+export async function downloadRecording(url: string, file: string, settings: Settings, maxBytes = MAX_RECORDING_BYTES): Promise<void> {
   if (!settings.applicationId || !settings.privateKey) {
     throw new DownloadError('No Vonage application is configured (application id and private key): the recording waits until one is.', true)
   }
   if (!isAllowedRecordingUrl(url, settings.apiHost)) throw new DownloadError('The recording URL is not on a Vonage API host', false)
-  let target = url
-  if (settings.apiHost && new URL(url).origin === new URL(settings.apiHost).origin) {
-    const parsed = new URL(url)
-    pinConfiguredHost(parsed.hostname)
-    parsed.hostname = CONFIGURED_API_HOST_ALIAS
-    target = parsed.toString()
-  }
-  const vonage = clientFor(settings.applicationId, settings.privateKey)
+  let response: Response
   try {
-    await vonage.voice.downloadRecording(target, file)
+    response = await fetch(url, {
+      headers: { Authorization: `Bearer ${applicationToken(settings.applicationId, settings.privateKey)}`, Accept: 'audio/*, */*' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)
+    })
   } catch (error) {
-    const message = (error as Error).message ?? String(error)
-    const status = /Unauthorized|Forbidden|Not Found/i.exec(message)?.[0]
-    if (status) {
-      throw new DownloadError(
-        status === 'Not Found' ? 'Vonage no longer has this recording (they keep them 30 days).' : 'Vonage refused the download: check the application id and private key.',
-        status !== 'Not Found'
-      )
-    }
-    throw new DownloadError(`Download failed: ${message}`, true)
+    throw new DownloadError(`Download failed: ${describeFetchError(error)}`, true)
   }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined) // nothing to read from a refusal
+    throw refusal(response.status)
+  }
+  const declared = Number(response.headers.get('content-length') ?? 0)
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined)
+    throw new DownloadError(`The recording is ${declared} bytes, more than a call recording can be`, false)
+  }
+  if (!response.body) throw new DownloadError('Vonage answered without a file', true)
+  try {
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), byteLimit(maxBytes), createWriteStream(file))
+  } catch (error) {
+    if (error instanceof DownloadError) throw error
+    throw new DownloadError(`Download failed: ${describeFetchError(error)}`, true)
+  }
+}
+
+function refusal(status: number): DownloadError {
+  if (status >= 300 && status < 400) return new DownloadError(`The recording URL redirects elsewhere (HTTP ${status}); the app does not follow it with its token`, false)
+  if (status === 401 || status === 403) return new DownloadError('Vonage refused the download: check the application id and private key.', true)
+  if (status === 404 || status === 410) return new DownloadError('Vonage no longer has this recording (they keep them 30 days).', false)
+  return new DownloadError(`Download failed: HTTP ${status}`, true)
+}
+
+/** Stops a body that runs past `limit` bytes, whatever its Content-Length said. */
+function byteLimit(limit: number): Transform {
+  let seen = 0
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length
+      if (seen > limit) done(new DownloadError(`The recording is larger than ${limit} bytes, more than a call recording can be`, false))
+      else done(null, chunk)
+    }
+  })
+}
+
+/** fetch reports "fetch failed" and hides the reason in `cause` (ECONNREFUSED, a timeout, …). */
+function describeFetchError(error: unknown): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } }
+  if (err?.name === 'TimeoutError') return `no answer within ${DOWNLOAD_TIMEOUT_MS / 60_000} minutes`
+  return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(error)
 }
