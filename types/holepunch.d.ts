@@ -123,6 +123,7 @@ declare module 'hyperswarm' {
   export default class Hyperswarm extends EventEmitter {
     constructor(opts?: { dht?: HyperDHT })
     readonly connections: Set<Duplex>
+    readonly destroyed: boolean
     join(topic: Buffer, opts?: { server?: boolean; client?: boolean }): PeerDiscovery
     leave(topic: Buffer): Promise<void>
     flush(): Promise<void>

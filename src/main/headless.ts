@@ -31,10 +31,11 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     log.info(`${signal}: shutting down`)
-    await ui.close()
-    await services.shutdown()
+    await ui.close().catch((error: unknown) => log.error({ err: error }, 'the window server did not close cleanly'))
+    const failures = await services.shutdown()
     await flushLogs()
-    process.exit(0)
+    // Each failure is in the log already; the exit status tells scripts that something was not closed cleanly.
+    process.exit(failures.length === 0 ? 0 : 1)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { VoiceJournalApi } from '#shared/api'
 import { createApiHandlers } from '../api/handlers'
 import { WebhookServer } from '../http/webhook-server'
-import { IntakeService } from '../intake/intake-service'
+import { HAND_OVER_LIMIT_MS, IntakeService } from '../intake/intake-service'
 import { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
 import { JournalStore } from '../journal/journal-store'
@@ -12,6 +12,7 @@ import { Library } from '../library/library'
 import type { BootstrapNode } from '../network/bootstrap'
 import { SwarmService } from '../network/swarm-service'
 import type { AppEvents } from './app-events'
+import { type CloseFailure, ServiceStack } from './service-stack'
 import { SettingsStore } from './settings'
 import { logger } from './logging'
 
@@ -36,7 +37,6 @@ export interface AppOptions {
  */
 export class AppServices extends EventEmitter<AppEvents> {
   readonly api: VoiceJournalApi
-  private closed = false
 
   private constructor(
     readonly dataDir: string,
@@ -46,7 +46,8 @@ export class AppServices extends EventEmitter<AppEvents> {
     readonly library: Library,
     readonly importer: AudioImporter,
     readonly webhooks: WebhookServer,
-    readonly intake: IntakeService
+    readonly intake: IntakeService,
+    private readonly stack: ServiceStack
   ) {
     super()
     this.api = createApiHandlers({ library, importer, settings, intake })
@@ -58,31 +59,52 @@ export class AppServices extends EventEmitter<AppEvents> {
     intake.on('calls', (change) => this.emit('calls', change))
   }
 
+  /**
+   * Opens every service in order. Each one is registered with what closes it as soon as it is
+   * open, so a boot that fails half-way closes exactly what it opened (the data directory's lock
+   * with it) before the error goes on to the caller.
+   */
   static async boot(options: AppOptions): Promise<AppServices> {
-    await mkdir(options.dataDir, { recursive: true })
-    const settings = await SettingsStore.load(options.dataDir, options.env)
-    const journals = await JournalStore.open(options.dataDir)
-    const importer = new AudioImporter(join(options.dataDir, 'imports'))
-    await importer.boot()
-    const swarm = new SwarmService(journals.corestore, options.bootstrap ?? settings.bootstrapNodes())
-    const library = await Library.boot({ dataDir: options.dataDir, journals, swarm })
-    for (const link of options.seed ?? []) {
-      const { item } = await library.add(link)
-      if (!item.writable) await library.setSeeding(item.key, 'seeding')
+    const stack = new ServiceStack()
+    try {
+      await mkdir(options.dataDir, { recursive: true })
+      const settings = await SettingsStore.load(options.dataDir, options.env)
+      // Opened in the order their shutdown needs reversed: inputs (webhooks, intake) close
+      // first, then the library and the swarm, and the journals' store last.
+      const journals = stack.opened('journal store', await JournalStore.open(options.dataDir), (store) => store.close())
+      const importer = new AudioImporter(join(options.dataDir, 'imports'))
+      await importer.boot()
+      stack.opened('imports', importer, (service) => service.shutdown())
+      const swarm = stack.opened('swarm', new SwarmService(journals.corestore, options.bootstrap ?? settings.bootstrapNodes()), (service) => service.destroy())
+      const library = stack.opened('library', await Library.boot({ dataDir: options.dataDir, journals, swarm }), (service) => service.close())
+      for (const link of options.seed ?? []) {
+        const { item } = await library.add(link)
+        if (!item.writable) await library.setSeeding(item.key, 'seeding')
+      }
+      // Reading a large journal's index cold takes most of a second; start now so the window's
+      // first list comes from the cache instead of waiting for the disk.
+      library.active.listEntries().catch((error: unknown) => log.error({ err: error }, "cannot warm the active journal's entry list"))
+      const webhooks = new WebhookServer()
+      // Calls always land in whichever journal is active when they end.
+      const intake = stack.opened(
+        'phone intake',
+        await IntakeService.boot({
+          dataDir: options.dataDir,
+          settings,
+          journal: () => library.active,
+          webhooks,
+          downloadConcurrency: options.downloadConcurrency
+        }),
+        (service) => service.shutdown(),
+        HAND_OVER_LIMIT_MS + 5000
+      )
+      // Closed before intake: no new webhook or call arrives while live calls are handed over.
+      stack.opened('webhooks', webhooks, (server) => server.close())
+      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, stack)
+    } catch (error) {
+      await stack.closeAll()
+      throw error
     }
-    // Reading a large journal's index cold takes most of a second; start now so the window's
-    // first list comes from the cache instead of waiting for the disk.
-    library.active.listEntries().catch((error: unknown) => log.error({ err: error }, 'cannot warm the active journal\'s entry list'))
-    const webhooks = new WebhookServer()
-    // Calls always land in whichever journal is active when they end.
-    const intake = await IntakeService.boot({
-      dataDir: options.dataDir,
-      settings,
-      journal: () => library.active,
-      webhooks,
-      downloadConcurrency: options.downloadConcurrency
-    })
-    return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake)
   }
 
   /** Where new calls and imports go. */
@@ -110,17 +132,12 @@ export class AppServices extends EventEmitter<AppEvents> {
   }
 
   /**
-   * Inputs stop first (webhooks, then live calls are finished and handed over), then the swarm,
-   * then the journals and their store: the order Hyperdrive needs, with nothing written half.
+   * Inputs stop first (webhooks, then live calls are finished and handed over), then the library,
+   * the swarm, and the journals' store last: the order Hyperdrive needs, with nothing written
+   * half. A service that fails to close is logged and the rest still close; the failures are
+   * returned for the entries to report.
    */
-  async shutdown(): Promise<void> {
-    if (this.closed) return
-    this.closed = true
-    await this.webhooks.close()
-    await this.intake.shutdown()
-    await this.importer.shutdown()
-    await this.library.close()
-    await this.swarm.destroy()
-    await this.journals.close()
+  shutdown(): Promise<CloseFailure[]> {
+    return this.stack.closeAll()
   }
 }

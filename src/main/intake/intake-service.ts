@@ -5,6 +5,7 @@ import type { Settings, SettingsStore } from '../app/settings'
 import type { WebhookServer } from '../http/webhook-server'
 import { entryPath } from '../journal/entry-path'
 import type { Journal } from '../journal/journal'
+import { ServiceStack } from '../app/service-stack'
 import { CallLog } from './call-log'
 import { CallSimulation } from './call-simulation'
 import { downloadRecording } from './recording-downloader'
@@ -26,6 +27,9 @@ export interface IntakeOptions {
   downloadConcurrency?: number
 }
 
+/** Live calls are written into the journal at shutdown; a long one takes seconds. */
+export const HAND_OVER_LIMIT_MS = 20_000
+
 /** Pushes for the window are coalesced: a burst of frames or downloads is one update. */
 const PUSH_DELAY_MS = 250
 
@@ -42,16 +46,19 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     readonly callLog: CallLog,
     readonly recordings: RecordingQueue,
     readonly streams: StreamReceiver,
-    private readonly simulation: CallSimulation
+    private readonly simulation: CallSimulation,
+    private readonly stack: ServiceStack
   ) {
     super()
   }
 
   static async boot(options: IntakeOptions): Promise<IntakeService> {
     const privateDir = join(options.dataDir, 'intake')
-    const callLog = await CallLog.open(join(privateDir, 'calls.jsonl'))
+    // Closed last opened first: live calls are handed over while the queue and the log still take them.
+    const stack = new ServiceStack()
+    const callLog = stack.opened('call log', await CallLog.open(join(privateDir, 'calls.jsonl')), (log) => log.close())
     const tokens = await SocketTokens.load(join(privateDir, 'socket-key'))
-    const simulation = new CallSimulation(options.dataDir, () => options.webhooks.localUrl)
+    const simulation = stack.opened('call simulation', new CallSimulation(options.dataDir, () => options.webhooks.localUrl), (sim) => sim.close())
     const settings = (): Settings => simulation.effective(options.settings.value)
     const recordings = new RecordingQueue({
       dir: join(privateDir, 'recordings'),
@@ -78,7 +85,10 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
         await callLog.linkEntry({ uuid: recording.callUuid, entryPath: entry.path })
       }
     })
-    const service = new IntakeService(options, callLog, recordings, streams, simulation)
+    stack.opened('recording queue', recordings, (queue) => queue.stop())
+    // A call cut off here is not lost: its file stays on disk and becomes an entry at the next start.
+    stack.opened('stream receiver', streams, (receiver) => receiver.shutdown(), HAND_OVER_LIMIT_MS)
+    const service = new IntakeService(options, callLog, recordings, streams, simulation, stack)
     mountWebhookRoutes(options.webhooks.app, {
       settings,
       callLog,
@@ -98,8 +108,14 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     recordings.on('added', () => service.emit('calls', { count: callLog.size }))
     recordings.on('failed', (job, reason) => log.error({ recording: job.recordingUuid, reason }, 'a recording download failed for good'))
     streams.on('error', (error) => log.error({ err: error }, 'stream recording'))
-    await streams.boot()
-    await recordings.boot()
+    try {
+      await streams.boot()
+      await recordings.boot()
+    } catch (error) {
+      // Half-booted: close what is open (the call log's file) before the error goes on.
+      await stack.closeAll()
+      throw error
+    }
     return service
   }
 
@@ -115,13 +131,12 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     })
   }
 
+  /** Live calls end and are handed over first, then the queue, the simulator and the call log close, each on its own. */
   async shutdown(): Promise<void> {
     if (this.pushTimer) clearTimeout(this.pushTimer)
     if (this.liveTicker) clearInterval(this.liveTicker)
-    await this.streams.shutdown()
-    await this.recordings.stop()
-    await this.callLog.close()
-    await this.simulation.close()
+    const failures = await this.stack.closeAll()
+    if (failures.length > 0) throw new Error(`phone intake: ${failures.map((failure) => failure.name).join(', ')} did not close cleanly`)
   }
 
   private schedulePush(): void {

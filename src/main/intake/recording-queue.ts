@@ -178,7 +178,8 @@ export class RecordingQueue extends EventEmitter<{ change: []; added: [Recording
     } catch (error) {
       this.fail(item, error)
     } finally {
-      await rm(file, { force: true }).catch(() => {})
+      // The next start clears the downloads folder too; a file left here is only space.
+      await rm(file, { force: true }).catch((error: unknown) => log.warn({ err: error, file }, 'could not remove a downloaded file'))
       this.running--
       this.emit('change')
       this.pump()

@@ -4,6 +4,9 @@ import { basename, extname, join } from 'node:path'
 import { IMPORT_CHUNK_BYTES, IMPORT_MAX_BYTES } from '#shared/api'
 import type { EntryDto } from '#shared/dto'
 import type { Journal } from './journal'
+import { logger } from '../app/logging'
+
+const log = logger('imports')
 
 export class ImportError extends Error {
   constructor(
@@ -78,7 +81,7 @@ export class AudioImporter {
   async cancel(importId: string): Promise<void> {
     const upload = this.pending.get(importId)
     if (!upload) return
-    await upload.handle.close().catch(() => {})
+    await upload.handle.close().catch((error: unknown) => log.warn({ err: error, importId }, 'could not close a cancelled import'))
     await this.discard(importId)
   }
 

@@ -1,4 +1,7 @@
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
+import { logger } from '../app/logging'
+
+const log = logger('journal')
 
 /**
  * Remembers when each journal last changed. Hyperdrive entries carry no time and deletions carry
@@ -23,8 +26,11 @@ export class ChangeClock {
   touch(journalId: string, at = Date.now()): void {
     if ((this.times[journalId] ?? 0) >= at) return
     this.times[journalId] = at
-    // Writes are chained so two quick changes cannot finish out of order.
-    this.pendingWrite = this.pendingWrite.then(() => writeJsonFile(this.file, this.times)).catch(() => {})
+    // Writes are chained so two quick changes cannot finish out of order. A failed write costs only
+    // "last updated" after a restart (the next change writes the whole file again), so it is logged, not thrown.
+    this.pendingWrite = this.pendingWrite
+      .then(() => writeJsonFile(this.file, this.times))
+      .catch((error: unknown) => log.warn({ err: error, file: this.file }, 'could not save when journals last changed'))
   }
 
   flush(): Promise<void> {

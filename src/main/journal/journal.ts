@@ -13,6 +13,9 @@ import type { ChangeClock } from './change-clock'
 import { entryPath, formatOfPath, isEntryPath } from './entry-path'
 import { decodeProvenance, encodeProvenance, PROVENANCE_PATH } from './provenance'
 import { SerialQueue } from './serial-queue'
+import { logger } from '../app/logging'
+
+const log = logger('journal')
 
 /** Hyperdrive keeps its files under this Hyperbee sub; history must decode keys the same way. */
 const FILES_KEY_ENCODING = new SubEncoder('files', 'utf-8')
@@ -335,7 +338,9 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
     try {
       return decodeProvenance(await this.drive.get(PROVENANCE_PATH, { timeout: PROVENANCE_WAIT_MS }))
-    } catch {
+    } catch (error) {
+      // Not here yet and no peer sent it in time: unknown for now, asked again next time.
+      log.debug({ err: error, journal: this.id }, 'provenance record not readable')
       this.provenanceRead = null
       return null
     }
@@ -347,7 +352,8 @@ export class Journal extends EventEmitter<JournalEvents> {
       (blobs) => {
         if (!this.closed) blobs.core.on('download', () => this.emit('blocks'))
       },
-      () => {}
+      // Closed before the audio core was known: there are no block counts to follow.
+      (error: unknown) => log.debug({ err: error, journal: this.id }, 'audio core not opened')
     )
   }
 

@@ -7,7 +7,8 @@ export class SerialQueue {
 
   run<T>(task: () => Promise<T>): Promise<T> {
     const result = this.tail.then(task, task)
-    this.tail = result.catch(() => {})
+    // The caller gets the failure through `result`; the queue itself carries on with the next task.
+    this.tail = result.catch(() => undefined)
     return result
   }
 }

@@ -89,7 +89,8 @@ export class LibraryFile {
   private save(): Promise<void> {
     // Chained, so two quick changes cannot land out of order; each write has the whole state.
     const snapshot = structuredClone(this.content)
-    this.pendingWrite = this.pendingWrite.catch(() => {}).then(() => writeJsonFile(this.file, snapshot))
+    // A failed earlier write was already rejected to its own caller; this one writes the whole state again.
+    this.pendingWrite = this.pendingWrite.catch(() => undefined).then(() => writeJsonFile(this.file, snapshot))
     return this.pendingWrite
   }
 }

@@ -276,7 +276,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.swarm.join(journal)
     if (!journal.writable) {
       // Learn the latest length from peers in the background; nothing waits on it.
-      journal.drive.update({ wait: true }).catch(() => {})
+      journal.drive.update({ wait: true }).catch((error: unknown) => log.debug({ err: error, journal: journal.id }, 'no peer answered the first update'))
     }
   }
 
@@ -338,8 +338,10 @@ export class Library extends EventEmitter<LibraryEvents> {
           entries.push({ path: left.key, ...(typeof title === 'string' && title ? { title } : {}) })
         }
       }
-    } catch {
-      return // The journal closed or its peer left mid-read; the next change announces again.
+    } catch (error) {
+      // The journal closed or its peer left mid-read; the next change announces again.
+      log.debug({ err: error, journal: journal.id }, 'new entries not announced yet')
+      return
     }
     const record = this.file.find(journal.id)
     if (entries.length && record) this.emit('entries-added', { journal: journal.id, name: record.name, writable: false, source: 'peer', entries })
@@ -361,7 +363,7 @@ export class Library extends EventEmitter<LibraryEvents> {
       // "None" from a journal with nothing replicated yet is not an answer; ask again later.
       if (provenance || journal.drive.core.length > 0) this.provenance.set(journal.id, provenance)
       if (provenance) this.pushLibrary()
-    }, () => {})
+    }, (error: unknown) => log.debug({ err: error, journal: journal.id }, 'provenance not readable yet'))
     return null
   }
 

@@ -3,6 +3,9 @@ import type { HypercoreLike } from 'hyperdrive'
 import type { SeedingProgress, SeedingState } from '#shared/dto'
 import type { Journal } from '../journal/journal'
 import { SpeedMeter } from './speed-meter'
+import { logger } from '../app/logging'
+
+const log = logger('seeder')
 
 /** How much of one core is held here; blocks are counted once at start, then by download events. */
 class CoreProgress {
@@ -75,7 +78,8 @@ export class Seeder extends EventEmitter<{ progress: [] }> {
         this.track(new CoreProgress(blobs.core, onDownload))
         this.applyState()
       },
-      () => {}
+      // The journal closed before its audio core was known: nothing left to seed.
+      (error: unknown) => log.debug({ err: error, journal: journal.id }, 'audio core not opened')
     )
     journal.drive.core.on('append', () => this.emit('progress'))
     this.applyState()
@@ -112,7 +116,8 @@ export class Seeder extends EventEmitter<{ progress: [] }> {
     this.cores.push(progress)
     progress.count().then(
       () => this.emit('progress'),
-      () => {}
+      // Counting stops when the core closes; progress then simply stays where it was.
+      (error: unknown) => log.debug({ err: error, journal: this.journal.id }, 'block count interrupted')
     )
   }
 

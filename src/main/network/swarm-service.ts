@@ -4,6 +4,9 @@ import type Corestore from 'corestore'
 import type { PeerDiscovery } from 'hyperswarm'
 import type { Journal } from '../journal/journal'
 import { isLoopbackNetwork, type BootstrapNode } from './bootstrap'
+import { logger } from '../app/logging'
+
+const log = logger('swarm')
 
 const UNANNOUNCE_LIMIT_MS = 2000
 
@@ -34,6 +37,11 @@ export class SwarmService {
     return this.swarm.connections.size
   }
 
+  /** True once destroy() has run: no topic is announced and no connection is open. */
+  get destroyed(): boolean {
+    return this.swarm.destroyed
+  }
+
   /**
    * Announces and looks up the journal's topic (server and client, so whichever side comes
    * online later is still found), and tells the drive peers are being looked for so its first
@@ -61,7 +69,8 @@ export class SwarmService {
   async destroy(): Promise<void> {
     let timer: NodeJS.Timeout | undefined
     const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, UNANNOUNCE_LIMIT_MS)))
-    await Promise.race([this.swarm.clear().catch(() => {}), limit])
+    const unannounce = this.swarm.clear().catch((error: unknown) => log.warn({ err: error }, 'could not unannounce every journal'))
+    await Promise.race([unannounce, limit])
     clearTimeout(timer)
     // Closing the DHT first makes the swarm's own unannounce calls fail at once instead of
     // each waiting out its timeout.
