@@ -1,9 +1,11 @@
 /**
  * The one contract between the window and the services. The Electron preload exposes exactly
  * these methods over IPC; the headless server exposes the same ones over HTTP, and the renderer
- * picks a transport at start-up. Every argument crosses a trust boundary: the services validate
- * each one (see src/main/api/handlers.ts). No method takes a filesystem path from the renderer.
+ * picks a transport at start-up. Every argument crosses a trust boundary: the services check each
+ * one against its schema below before any handler runs (src/main/api/invoke.ts). No method takes
+ * a filesystem path from the renderer.
  */
+import * as v from 'valibot'
 import type {
   EntryDto,
   HistoryPage,
@@ -14,131 +16,169 @@ import type {
   SeedingState,
   VersionChange
 } from './dto'
-import type { CallDto, IntakeMode, IntakeStatus, SettingsDto, SettingsUpdate } from './intake'
+import type { CallDto, IntakeStatus, SettingsDto } from './intake'
+import { INTAKE_MODES, SettingsUpdateSchema } from './settings-schema'
 
 /**
  * `journal` arguments name a journal in the library by its z-base-32 key; left out, they mean the
  * active journal. Imports and calls always go to the active journal.
  */
-export interface JournalRef {
-  journal?: string
-}
+const journalKey = v.pipe(v.string('journal must be a journal key'), v.minLength(1, 'journal must be a journal key'), v.maxLength(200, 'journal must be a journal key'))
+const version = (name: string) =>
+  v.pipe(
+    v.number(`${name} must be a version number`),
+    v.integer(`${name} must be a version number`),
+    v.minValue(1, `${name} must be a version number`),
+    v.maxValue(Number.MAX_SAFE_INTEGER, `${name} must be a version number`)
+  )
+/** Absent, undefined and null all mean "not given" (JSON has no undefined). */
+const optional = <S extends v.GenericSchema>(schema: S) => v.optional(v.pipe(v.nullable(schema), v.transform((value) => value ?? undefined)))
+const text = (name: string, max: number, allowEmpty = false) =>
+  v.pipe(
+    v.string(`${name} must be text`),
+    v.check((value) => allowEmpty || value.length > 0, `${name} must not be empty`),
+    v.maxLength(max, `${name} must be at most ${max} characters`)
+  )
+const flag = (name: string) => v.boolean(`${name} must be true or false`)
+/** Arguments whose fields are all optional may be left out altogether. */
+const allOptional = <E extends v.ObjectEntries>(entries: E) => v.optional(v.strictObject(entries), () => ({}) as v.InferInput<v.StrictObjectSchema<E, undefined>>)
+const noArgs = allOptional({})
+const journalRef = { journal: optional(journalKey) }
+/** Methods that change a library entry must name it; they never fall back to the active journal. */
+const namedJournal = { journal: journalKey }
 
-export interface VoiceJournalApi {
+/** One method of the contract: the schema its argument is checked with, and (as a type only) what it resolves to. */
+export interface ApiMethodSpec<A extends v.GenericSchema, R> {
+  args: A
+  /** Never set: carries the result type. */
+  result?: R
+}
+const method = <A extends v.GenericSchema>(args: A) => ({ returns: <R>(): ApiMethodSpec<A, R> => ({ args }) })
+
+/**
+ * The contract, written once: every method, its argument schema and its result. The preload,
+ * the IPC handlers, the HTTP router and the window's client are all derived from this object,
+ * and the services check every argument against its schema before a handler runs.
+ */
+export const API = {
   /** Key, link, name, writability and provenance of a journal. */
-  getJournal(args: JournalRef): Promise<JournalInfo>
+  getJournal: method(allOptional(journalRef)).returns<JournalInfo>(),
   /** Peers, version, last change and logical size. Also pushed as the `status` event. */
-  getStatus(args: JournalRef): Promise<JournalStatus>
+  getStatus: method(allOptional(journalRef)).returns<JournalStatus>(),
   /** Every entry, newest first; `version` opens that version read-only. */
-  listEntries(args: JournalRef & { version?: number }): Promise<EntryDto[]>
+  listEntries: method(allOptional({ ...journalRef, version: optional(version('version')) })).returns<EntryDto[]>(),
   /** Changes newest first, at most `limit`, older than version `before` when given. */
-  getHistory(args: JournalRef & { limit?: number; before?: number }): Promise<HistoryPage>
+  getHistory: method(
+    allOptional({
+      ...journalRef,
+      limit: optional(v.pipe(v.number('limit must be a number'), v.integer('limit must be a whole number'), v.minValue(1, 'limit must be from 1 to 1000'), v.maxValue(1000, 'limit must be from 1 to 1000'))),
+      before: optional(version('before'))
+    })
+  ).returns<HistoryPage>(),
   /** Entries that differ between versions `from` and `to` (default: the current version). */
-  compareVersions(args: JournalRef & { from: number; to?: number }): Promise<VersionChange[]>
+  compareVersions: method(v.strictObject({ ...journalRef, from: version('from'), to: optional(version('to')) })).returns<VersionChange[]>(),
   /** Starts an import of an audio file the user picked; bytes follow through `appendImport`. */
-  beginImport(args: { fileName: string; size: number }): Promise<ImportTicket>
+  beginImport: method(
+    v.strictObject({
+      fileName: text('fileName', 500),
+      size: v.pipe(v.number('size must be a number of bytes'), v.safeInteger('size must be a whole number of bytes'), v.minValue(0, 'size must not be negative'))
+    })
+  ).returns<ImportTicket>(),
   /** Appends the next chunk (at most IMPORT_CHUNK_BYTES) of an import, in order. */
-  appendImport(args: { importId: string; chunk: Uint8Array }): Promise<{ received: number }>
+  appendImport: method(v.strictObject({ importId: text('importId', 100), chunk: v.instance(Uint8Array, 'chunk must be bytes') })).returns<{ received: number }>(),
   /** Checks that the bytes are audio and adds them as an entry. */
-  finishImport(args: { importId: string; title?: string }): Promise<EntryDto>
+  finishImport: method(v.strictObject({ importId: text('importId', 100), title: optional(text('title', 200, true)) })).returns<EntryDto>(),
   /** Drops a started import and its temporary file. */
-  cancelImport(args: { importId: string }): Promise<void>
+  cancelImport: method(v.strictObject({ importId: text('importId', 100) })).returns<void>(),
   /** Removes an entry from the current version; history keeps it. */
-  deleteEntry(args: JournalRef & { path: string }): Promise<void>
+  deleteEntry: method(v.strictObject({ ...journalRef, path: text('path', 300) })).returns<void>(),
   /** Sets or clears (empty string) an entry's title. */
-  renameEntry(args: JournalRef & { path: string; title: string }): Promise<EntryDto>
+  renameEntry: method(v.strictObject({ ...journalRef, path: text('path', 300), title: text('title', 200, true) })).returns<EntryDto>(),
 
   /** Every journal in the library: own, followed and forks. Also pushed as the `library` event. */
-  listLibrary(): Promise<LibraryItem[]>
+  listLibrary: method(noArgs).returns<LibraryItem[]>(),
   /**
    * Adds (or finds) a journal by z-base-32 key, hex key or hyper:// link, joins its swarm and
    * returns at once; a key nobody serves yet is "looking for peers". A link's `+N` comes back as
    * `version` so the window can open that version. Anything else: bad-request with KEY_HELP.
    */
-  addToLibrary(args: { link: string }): Promise<{ item: LibraryItem; version?: number }>
+  addToLibrary: method(v.strictObject({ link: text('link', 500) })).returns<{ item: LibraryItem; version?: number }>(),
   /** Creates a new, empty journal of my own. */
-  createJournal(args: { name: string }): Promise<LibraryItem>
+  createJournal: method(v.strictObject({ name: text('name', 100, true) })).returns<LibraryItem>(),
   /**
    * Removes a journal from the library and stops serving it. A writable journal is only removed
    * with `confirmWritable: true` (the window asks twice); the active journal cannot be removed.
    */
-  removeFromLibrary(args: { journal: string; confirmWritable?: boolean }): Promise<void>
+  removeFromLibrary: method(v.strictObject({ ...namedJournal, confirmWritable: optional(flag('confirmWritable')) })).returns<void>(),
   /** Makes a writable journal the one new calls and imports go to. */
-  setActiveJournal(args: { journal: string }): Promise<LibraryItem>
+  setActiveJournal: method(v.strictObject(namedJournal)).returns<LibraryItem>(),
   /** Seeding switch: 'seeding' downloads every version's blocks and keeps serving; 'paused' stops downloading. */
-  setSeeding(args: { journal: string; state: SeedingState }): Promise<LibraryItem>
+  setSeeding: method(
+    v.strictObject({ ...namedJournal, state: v.picklist(['seeding', 'paused', 'off'] as const satisfies readonly SeedingState[], 'state must be "seeding", "paused" or "off"') })
+  ).returns<LibraryItem>(),
   /** Copies a journal (at `version`, default current) into a new writable journal with a provenance record. */
-  forkJournal(args: { journal: string; version?: number; name?: string; makeActive?: boolean }): Promise<LibraryItem>
+  forkJournal: method(
+    v.strictObject({ ...namedJournal, version: optional(version('version')), name: optional(text('name', 100, true)), makeActive: optional(flag('makeActive')) })
+  ).returns<LibraryItem>(),
 
   /** Settings with secrets redacted, and the webhook URLs to paste into Vonage. */
-  getSettings(): Promise<SettingsDto>
-  /** Validates and saves; a bad value is refused with a message naming the field, and nothing is saved. */
-  saveSettings(args: SettingsUpdate): Promise<SettingsDto>
+  getSettings: method(noArgs).returns<SettingsDto>(),
+  /** Validates and saves; a refused value comes back with its field, and nothing is saved. */
+  saveSettings: method(SettingsUpdateSchema).returns<SettingsDto>(),
+  /** Opens the folder holding the log in the system's file manager (the desktop app only; unavailable headless). */
+  openLogsFolder: method(noArgs).returns<void>(),
   /** Writes the answer and event URLs into the Vonage application (Applications API: read, change, write back). */
-  configureVonageApplication(args: { apiKey: string; apiSecret: string }): Promise<{ answerUrl: string; eventUrl: string }>
+  configureVonageApplication: method(v.strictObject({ apiKey: text('apiKey', 100), apiSecret: text('apiSecret', 200) })).returns<{
+    answerUrl: string
+    eventUrl: string
+  }>(),
   /** Live calls and recordings still to download. Also pushed as the `intake` event. */
-  getIntakeStatus(): Promise<IntakeStatus>
+  getIntakeStatus: method(noArgs).returns<IntakeStatus>(),
   /** Tries a failed download again now. */
-  retryDownload(args: { recordingUuid: string }): Promise<void>
+  retryDownload: method(v.strictObject({ recordingUuid: text('recordingUuid', 100) })).returns<void>(),
   /** The private call log, newest first. */
-  listCalls(): Promise<CallDto[]>
+  listCalls: method(noArgs).returns<CallDto[]>(),
   /** The call log as CSV text (the window saves it as a file). */
-  exportCallsCsv(): Promise<{ fileName: string; csv: string }>
+  exportCallsCsv: method(noArgs).returns<{ fileName: string; csv: string }>(),
   /** Places a call from the built-in Vonage simulator to this app, through the real webhooks. */
-  simulateCall(args: { mode?: IntakeMode }): Promise<{ callUuid: string }>
+  simulateCall: method(allOptional({ mode: optional(v.picklist(INTAKE_MODES, 'mode must be "record" or "stream"')) })).returns<{ callUuid: string }>()
 }
 
-export type ApiMethod = keyof VoiceJournalApi
-export type ApiArgs<M extends ApiMethod> = Parameters<VoiceJournalApi[M]>[0]
-export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<VoiceJournalApi[M]>>
+export type ApiMethod = keyof typeof API
+/** A method's argument as the window sends it. */
+export type ApiArgs<M extends ApiMethod> = v.InferInput<(typeof API)[M]['args']>
+/** A method's argument once checked (what a handler receives). */
+export type ApiCheckedArgs<M extends ApiMethod> = v.InferOutput<(typeof API)[M]['args']>
+export type ApiResult<M extends ApiMethod> = Exclude<(typeof API)[M]['result'], undefined>
 
-/** Listed once so the preload, the IPC handlers and the HTTP router all agree on the same set. */
-export const API_METHODS = [
-  'getJournal',
-  'getStatus',
-  'listEntries',
-  'getHistory',
-  'compareVersions',
-  'beginImport',
-  'appendImport',
-  'finishImport',
-  'cancelImport',
-  'deleteEntry',
-  'renameEntry',
-  'listLibrary',
-  'addToLibrary',
-  'createJournal',
-  'removeFromLibrary',
-  'setActiveJournal',
-  'setSeeding',
-  'forkJournal',
-  'getSettings',
-  'saveSettings',
-  'configureVonageApplication',
-  'getIntakeStatus',
-  'retryDownload',
-  'listCalls',
-  'exportCallsCsv',
-  'simulateCall'
-] as const satisfies readonly ApiMethod[]
+/** The contract as the window calls it (methods whose arguments are all optional may be called without). */
+export type VoiceJournalApi = {
+  [M in ApiMethod]: undefined extends ApiArgs<M> ? (args?: ApiArgs<M>) => Promise<ApiResult<M>> : (args: ApiArgs<M>) => Promise<ApiResult<M>>
+}
+/** The contract as the services implement it: each handler gets its argument already checked. */
+export type ApiHandlers = { [M in ApiMethod]: (args: ApiCheckedArgs<M>) => Promise<ApiResult<M>> }
 
-/** Events the services push to the window. */
-export interface ApiEvents {
+export const API_METHODS = Object.keys(API) as ApiMethod[]
+
+/** Events the services push to the window (the type, and below the names, both from this one map). */
+const event = <P>(): P | undefined => undefined
+const EVENTS = {
   /** A journal's status changed (a peer came or went, the version moved); `key` says which. */
-  status: JournalStatus
+  status: event<JournalStatus>(),
   /** The library changed: a journal added or removed, the active one, seeding progress, peers. */
-  library: LibraryItem[]
+  library: event<LibraryItem[]>(),
   /** Blocks of a journal's entries arrived (blocksDownloaded moved); refetch its entries. */
-  blocks: { journal: string }
+  blocks: event<{ journal: string }>(),
   /** Something outside the window (a hyper:// link, the tray) asks it to show this journal. */
-  open: { journal: string; version?: number }
+  open: event<{ journal: string; version?: number }>(),
   /** A call started, advanced or ended; a download changed state. */
-  intake: IntakeStatus
+  intake: event<IntakeStatus>(),
   /** The call log changed. */
-  calls: { count: number }
+  calls: event<{ count: number }>()
 }
+export type ApiEvents = { [E in keyof typeof EVENTS]: Exclude<(typeof EVENTS)[E], undefined> }
 export type ApiEventName = keyof ApiEvents
-export const API_EVENTS = ['status', 'library', 'blocks', 'open', 'intake', 'calls'] as const satisfies readonly ApiEventName[]
+export const API_EVENTS = Object.keys(EVENTS) as ApiEventName[]
 
 /** Chunk size for imports: big enough to keep calls few, small enough for steady progress. */
 export const IMPORT_CHUNK_BYTES = 1024 * 1024
@@ -152,11 +192,16 @@ export interface ApiClient extends VoiceJournalApi {
   audioUrl(journal: string, path: string, version?: number): string
 }
 
-/** Errors cross both transports as `{ error: { code, message } }` and are rethrown as ApiError. */
+/**
+ * Errors cross both transports as `{ error: { code, message, field? } }` and are rethrown as
+ * ApiError. `field` names the argument (for saveSettings: the setting) a refusal is about, taken
+ * from the validation issue's path, so the window can show the message at that input.
+ */
 export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
-    message: string
+    message: string,
+    readonly field?: string
   ) {
     super(message)
     this.name = 'ApiError'

@@ -5,7 +5,7 @@
  */
 import type { ApiArgs, ApiErrorCode, ApiEventName, ApiEvents, ApiMethod, ApiResult } from './api'
 
-export type ApiEnvelope<T> = { ok: true; result: T } | { ok: false; error: { code: ApiErrorCode; message: string } }
+export type ApiEnvelope<T> = { ok: true; result: T } | { ok: false; error: { code: ApiErrorCode; message: string; field?: string } }
 
 /** What the Electron preload exposes as `window.voiceJournal`: the contract's methods, enveloped. */
 export type ApiBridge = {

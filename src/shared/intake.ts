@@ -1,55 +1,24 @@
 /** Phone intake: settings, live calls, pending downloads and the private call log, as the window sees them. */
+import type { INTAKE_MODES, Settings, SettingsField } from './settings-schema'
 
-export type IntakeMode = 'record' | 'stream'
+export type IntakeMode = (typeof INTAKE_MODES)[number]
+export type { SettingsUpdate } from './settings-schema'
 
-/** Settings as shown to the window. Secrets never travel back: only whether they are set. */
-export interface SettingsDto {
-  applicationId: string
+/**
+ * Settings as shown to the window: every setting but the secrets, which never travel back (only
+ * whether they are set), plus what the services work out from them.
+ */
+export type SettingsDto = Omit<Settings, 'privateKey' | 'signatureSecret'> & {
   privateKeySet: boolean
   signatureSecretSet: boolean
-  publicUrl: string
-  apiHost: string
-  mode: IntakeMode
-  /** Spoken before the beep; empty = no greeting. */
-  greeting: string
-  /** DTMF key that ends a recording: one of 0-9 * #. */
-  endOnKey: string
-  /** Longest call recorded, in seconds (3–7200). */
-  maxSeconds: number
-  /** E.164 digits without "+"; empty = everyone may call (the window warns). */
-  allowedCallers: string[]
-  bootstrap: string[]
-  /** Desktop app: start at login, hidden (tray only). */
-  openAtLogin: boolean
-  /** Desktop notifications, each switchable: a new entry from a call, a download that gave up, new entries in a followed journal. */
-  notifyCallEntries: boolean
-  notifyFailedDownloads: boolean
-  notifyFollowedEntries: boolean
-  /** Names of settings fixed by environment variables for this run (they override saved values). */
-  fromEnvironment: string[]
+  /** Settings fixed by environment variables for this run (they override saved values). */
+  fromEnvironment: SettingsField[]
   /** True when an application id and private key are set: real Vonage calls can be taken. */
   vonageConfigured: boolean
   /** What to paste into the Vonage dashboard (derived from publicUrl; null until it is set). */
   webhookUrls: { answer: string; event: string } | null
-}
-
-/** A change to settings; omitted fields stay as they are. Secrets: a string sets, "" clears. */
-export interface SettingsUpdate {
-  applicationId?: string
-  privateKey?: string
-  signatureSecret?: string
-  publicUrl?: string
-  apiHost?: string
-  mode?: IntakeMode
-  greeting?: string
-  endOnKey?: string
-  maxSeconds?: number
-  allowedCallers?: string[]
-  bootstrap?: string[]
-  openAtLogin?: boolean
-  notifyCallEntries?: boolean
-  notifyFailedDownloads?: boolean
-  notifyFollowedEntries?: boolean
+  /** Where the app writes its log (null: console only). */
+  logFile: string | null
 }
 
 /** A call being streamed into the journal right now. */

@@ -36,7 +36,8 @@ describe('desktop settings', () => {
         ['notifyFollowedEntries', {}]
       ] as const) {
         const update = { [field]: value, greeting: 'changed' } as unknown as SettingsUpdate
-        await assert.rejects(store.update(update), (error: Error) => error instanceof SettingsError && error.message.includes(`(${field}) must be true or false`))
+        // Named in words for the person, and by field (the validation issue's path) for the window.
+        await assert.rejects(store.update(update), (error: Error) => error instanceof SettingsError && error.field === field && /must be on or off/.test(error.message))
       }
       assert.equal(seen.length, 0)
       assert.notEqual(store.value.greeting, 'changed')
@@ -49,7 +50,10 @@ describe('desktop settings', () => {
     const data = await makeTempDir()
     try {
       await writeFile(join(data.dir, 'settings.json'), JSON.stringify({ openAtLogin: 'true' }))
-      await assert.rejects(SettingsStore.load(data.dir, {}), /Start at login \(openAtLogin\) must be true or false/)
+      await assert.rejects(
+        SettingsStore.load(data.dir, {}),
+        (error: Error) => error instanceof SettingsError && error.field === 'openAtLogin' && /^settings\.json: Start at login must be on or off/.test(error.message)
+      )
       assert.equal(JSON.parse(await readFile(join(data.dir, 'settings.json'), 'utf8')).openAtLogin, 'true')
     } finally {
       await data.cleanup()

@@ -7,6 +7,7 @@ import { parseHeadlessOptions } from '../../src/main/headless-options'
 import { decodeProvenance, encodeProvenance } from '../../src/main/journal/provenance'
 import { LibraryFile } from '../../src/main/library/library-file'
 import { SpeedMeter } from '../../src/main/library/speed-meter'
+import { captureLog } from '../helpers/log-capture'
 import { makeTempDir } from '../helpers/temp-dir'
 
 const KEY = 'i46rd8dei13gtxg5pexc4s56xbrk6az6zzkdx5b9te7zmwsbiobo'
@@ -31,15 +32,14 @@ describe('library file', () => {
     const saved = JSON.parse(await readFile(path, 'utf8')) as { journals: unknown[] }
     saved.journals.push({ key: 'not a key', kind: 'followed', name: 'x' }, { key: KEY, kind: 'stolen', name: 'y' }, null)
     await writeFile(path, JSON.stringify(saved))
-    const warn = console.warn
-    const warnings: unknown[] = []
-    console.warn = (...args: unknown[]) => void warnings.push(args)
+    const log = await captureLog()
     try {
       const file = await LibraryFile.load(temp.dir)
       assert.equal(file.records.length, 1)
+      const warnings = (await log.lines()).filter((line) => line.level === 40 && /damaged entry in library\.json/.test(line.msg))
       assert.equal(warnings.length, 3)
     } finally {
-      console.warn = warn
+      await log.close()
     }
   })
 })

@@ -1,4 +1,5 @@
-import { API_METHODS, ApiError, type ApiErrorCode, type ApiMethod, type VoiceJournalApi } from '#shared/api'
+import * as v from 'valibot'
+import { API, API_METHODS, ApiError, type ApiErrorCode, type ApiHandlers, type ApiMethod, type VoiceJournalApi } from '#shared/api'
 import type { ApiEnvelope } from '#shared/bridge'
 import { SettingsError } from '../app/settings'
 import { VonageSetupError } from '../intake/vonage-application'
@@ -13,25 +14,47 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name)
 }
 
-/** Calls one handler and wraps the outcome, so neither transport ever leaks a stack trace. */
-export async function invokeApi(api: VoiceJournalApi, method: ApiMethod, args: unknown): Promise<ApiEnvelope<unknown>> {
+/**
+ * Checks the argument against the method's schema, calls its handler and wraps the outcome, so
+ * no handler sees an unchecked argument and neither transport ever leaks a stack trace.
+ */
+export async function invokeApi(api: ApiHandlers, method: ApiMethod, args: unknown): Promise<ApiEnvelope<unknown>> {
   try {
+    const checked = v.safeParse(API[method].args, args)
+    if (!checked.success) {
+      const issue = checked.issues[0]
+      throw new ApiError('bad-request', issue.message, v.getDotPath(issue)?.split('.')[0] ?? undefined)
+    }
     const handler = api[method] as (args: unknown) => Promise<unknown>
-    return { ok: true, result: (await handler(args ?? {})) ?? null }
+    return { ok: true, result: (await handler(checked.output)) ?? null }
   } catch (error) {
-    const { code, message } = describeError(error)
+    const { code, message, field } = describeError(error)
     if (code === 'internal') log.error({ err: error, method }, `${method} failed`)
-    return { ok: false, error: { code, message } }
+    return { ok: false, error: { code, message, ...(field ? { field } : {}) } }
   }
+}
+
+/**
+ * The contract for callers inside the process (the tray, notifications, tests): the same checks
+ * and the same errors as the window gets, with failures thrown as ApiError.
+ */
+export function checkedApi(handlers: ApiHandlers): VoiceJournalApi {
+  const call = async (method: ApiMethod, args: unknown): Promise<unknown> => {
+    const envelope = await invokeApi(handlers, method, args)
+    if (envelope.ok) return envelope.result
+    throw new ApiError(envelope.error.code, envelope.error.message, envelope.error.field)
+  }
+  return Object.fromEntries(API_METHODS.map((method) => [method, (args?: unknown) => call(method, args)])) as VoiceJournalApi
 }
 
 const PEER_UNAVAILABLE_CODES = new Set(['REQUEST_TIMEOUT', 'BLOCK_NOT_AVAILABLE', 'SNAPSHOT_NOT_AVAILABLE'])
 
-function describeError(error: unknown): { code: ApiErrorCode; message: string } {
-  if (error instanceof ApiError) return { code: error.code, message: error.message }
+function describeError(error: unknown): { code: ApiErrorCode; message: string; field?: string } {
+  if (error instanceof ApiError) return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) }
+  if (error instanceof SettingsError) return { code: 'bad-request', message: error.message, ...(error.field ? { field: error.field } : {}) }
   if (error instanceof NotAudioError) return { code: 'not-audio', message: error.message }
   if (error instanceof ImportError) return { code: error.code, message: error.message }
-  if (error instanceof SettingsError || error instanceof VonageSetupError) return { code: 'bad-request', message: error.message }
+  if (error instanceof VonageSetupError) return { code: 'bad-request', message: error.message }
   // Hypercore's codes for a block no connected peer sent in time: the journal is not here in full.
   if (PEER_UNAVAILABLE_CODES.has((error as { code?: unknown } | null)?.code as string)) {
     return { code: 'unavailable', message: 'This part of the journal is not on this device and no peer sent it in time. Try again when one of its peers is online.' }

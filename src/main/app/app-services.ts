@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { VoiceJournalApi } from '#shared/api'
+import type { ApiHandlers, VoiceJournalApi } from '#shared/api'
 import { createApiHandlers } from '../api/handlers'
+import { checkedApi } from '../api/invoke'
 import { WebhookServer } from '../http/webhook-server'
 import { HAND_OVER_LIMIT_MS, IntakeService } from '../intake/intake-service'
 import { AudioImporter } from '../journal/audio-import'
@@ -28,6 +29,8 @@ export interface AppOptions {
   downloadConcurrency?: number
   /** Journals (keys or links) to follow and seed from the start (`--seed`, for always-on hosts). */
   seed?: string[]
+  /** Shows a folder in the system's file manager: given by the desktop adapter, absent headless. */
+  openFolder?: (path: string) => Promise<void>
 }
 
 /**
@@ -36,6 +39,9 @@ export interface AppOptions {
  * only choose where the listeners listen.
  */
 export class AppServices extends EventEmitter<AppEvents> {
+  /** The contract's handlers, for the transports (they check arguments through invokeApi). */
+  readonly handlers: ApiHandlers
+  /** The contract for callers in this process (tray, notifications, tests): checked like the window's calls. */
   readonly api: VoiceJournalApi
 
   private constructor(
@@ -47,10 +53,12 @@ export class AppServices extends EventEmitter<AppEvents> {
     readonly importer: AudioImporter,
     readonly webhooks: WebhookServer,
     readonly intake: IntakeService,
-    private readonly stack: ServiceStack
+    private readonly stack: ServiceStack,
+    openFolder?: (path: string) => Promise<void>
   ) {
     super()
-    this.api = createApiHandlers({ library, importer, settings, intake })
+    this.handlers = createApiHandlers({ library, importer, settings, intake, ...(openFolder ? { openFolder } : {}) })
+    this.api = checkedApi(this.handlers)
     library.on('library', (items) => this.emit('library', items))
     library.on('status', (status) => this.emit('status', status))
     library.on('blocks', (change) => this.emit('blocks', change))
@@ -100,7 +108,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       )
       // Closed before intake: no new webhook or call arrives while live calls are handed over.
       stack.opened('webhooks', webhooks, (server) => server.close())
-      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, stack)
+      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, stack, options.openFolder)
     } catch (error) {
       await stack.closeAll()
       throw error

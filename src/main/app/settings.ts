@@ -1,64 +1,42 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createPrivateKey } from 'node:crypto'
-import type { SettingsDto, SettingsUpdate } from '#shared/intake'
+import * as v from 'valibot'
+import type { SettingsDto } from '#shared/intake'
+import {
+  environmentVariableOf,
+  SETTINGS_ENVIRONMENT,
+  settingsFieldOf,
+  SettingsSchema,
+  SettingsUpdateSchema,
+  type Settings,
+  type SettingsField
+} from '#shared/settings-schema'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
 import { parseBootstrap, type BootstrapNode } from '../network/bootstrap'
-import { logger } from './logging'
+import { currentLogFile, logger } from './logging'
+
+export type { Settings } from '#shared/settings-schema'
 
 const log = logger('settings')
 
-/**
- * Everything the app keeps in `settings.json`: every field of the contract's SettingsUpdate, all
- * present. The private key is PEM text (a path given in the environment is read at start).
- * Secrets stay on this machine and never reach the window.
- */
-export type Settings = Required<SettingsUpdate>
-
-const DEFAULTS: Settings = {
-  applicationId: '',
-  privateKey: '',
-  signatureSecret: '',
-  publicUrl: '',
-  apiHost: '',
-  mode: 'record',
-  greeting: 'Welcome to your voice journal. Speak after the beep, and press star or hang up when you are done.',
-  endOnKey: '*',
-  maxSeconds: 900,
-  allowedCallers: [],
-  bootstrap: [],
-  // Starting with the session is the user's choice; notifications are what the desktop app is for.
-  openAtLogin: false,
-  notifyCallEntries: true,
-  notifyFailedDownloads: true,
-  notifyFollowedEntries: true
-}
-
-/** The desktop switches, named in words and by field in error messages (the window finds the field by its name). */
-const SWITCHES = {
-  openAtLogin: 'Start at login',
-  notifyCallEntries: 'Notify about new entries from calls',
-  notifyFailedDownloads: 'Notify about failed downloads',
-  notifyFollowedEntries: 'Notify about new entries in followed journals'
-} as const satisfies Partial<Record<keyof Settings, string>>
-
-/** Environment variables that override saved settings for one run (product brief: keep stable). */
-const ENVIRONMENT: Record<string, keyof Settings> = {
-  VONAGE_APPLICATION_ID: 'applicationId',
-  VONAGE_PRIVATE_KEY: 'privateKey',
-  VONAGE_SIGNATURE_SECRET: 'signatureSecret',
-  PUBLIC_URL: 'publicUrl',
-  VONAGE_API_HOST: 'apiHost',
-  JOURNAL_MODE: 'mode'
-}
-
+/** A refused setting: the message names it in words, `field` names it for the window. */
 export class SettingsError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly field: SettingsField | null
+  ) {
     super(message)
     this.name = 'SettingsError'
   }
 }
 
+/**
+ * Everything the app keeps in `settings.json`, checked against the one settings schema
+ * (src/shared/settings-schema.ts) when read, when the environment overrides it and on every
+ * change. The private key is PEM text (a path given in the environment is read at start).
+ * Secrets stay on this machine and never reach the window.
+ */
 export class SettingsStore {
   private readonly listeners = new Set<(value: Settings) => void>()
 
@@ -70,12 +48,10 @@ export class SettingsStore {
 
   static async load(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<SettingsStore> {
     const file = join(dataDir, 'settings.json')
-    const saved = { ...DEFAULTS, ...(await readJsonFile<Partial<Settings>>(file, {})) }
-    const overrides = readEnvironment(env)
-    const store = new SettingsStore(file, saved, overrides)
-    // A bad value in the file or the environment should stop the start with its name, not fail later.
-    const problem = validate(store.value)
-    if (problem) throw new SettingsError(problem)
+    // A bad value in the file or the environment stops the start with its name, not a failure later.
+    const saved = check(SettingsSchema, await readJsonFile<unknown>(file, {}), (message) => `settings.json: ${message}`)
+    const store = new SettingsStore(file, saved, readEnvironment(env))
+    checkPrivateKey(store.value)
     return store
   }
 
@@ -88,20 +64,16 @@ export class SettingsStore {
     return parseBootstrap(this.value.bootstrap.join(','))
   }
 
-  /** Validates the whole result before writing anything: a bad field changes nothing. */
-  async update(change: SettingsUpdate): Promise<void> {
+  /** Checks the whole change before writing anything: a refused field changes nothing. */
+  async update(change: unknown): Promise<void> {
+    const update = check(SettingsUpdateSchema, change)
     const next: Settings = { ...this.saved }
-    for (const [key, value] of Object.entries(change) as Array<[keyof SettingsUpdate, unknown]>) {
+    for (const [field, value] of Object.entries(update) as Array<[SettingsField, unknown]>) {
       if (value === undefined) continue
-      if (!(key in DEFAULTS)) throw new SettingsError(`Unknown setting "${key}"`)
-      if (key in this.overrides) throw new SettingsError(`${key} is set by an environment variable for this run`)
-      ;(next as unknown as Record<string, unknown>)[key] = typeof value === 'string' ? value.trim() : value
+      if (field in this.overrides) throw new SettingsError(`${field} is set by the ${environmentVariableOf(field)} environment variable for this run`, field)
+      ;(next as Record<SettingsField, unknown>)[field] = value
     }
-    if (change.privateKey?.trim()) next.privateKey = change.privateKey.trim() + '\n'
-    // People paste numbers as they write them: "+44 7700 900123" is 447700900123.
-    if (Array.isArray(change.allowedCallers)) next.allowedCallers = change.allowedCallers.map((n) => String(n).replace(/[\s()+.-]/g, '')).filter(Boolean)
-    const problem = validate({ ...next, ...this.overrides })
-    if (problem) throw new SettingsError(problem)
+    checkPrivateKey({ ...next, ...this.overrides })
     await writeJsonFile(this.file, next)
     this.saved = next
     for (const listener of this.listeners) {
@@ -122,37 +94,35 @@ export class SettingsStore {
 
   /** What the window may see: no secrets, plus the URLs to paste into Vonage. */
   toDto(): SettingsDto {
-    const value = this.value
-    const base = value.publicUrl.replace(/\/+$/, '')
+    const { privateKey, signatureSecret, ...visible } = this.value
+    const base = visible.publicUrl.replace(/\/+$/, '')
     return {
-      applicationId: value.applicationId,
-      privateKeySet: value.privateKey !== '',
-      signatureSecretSet: value.signatureSecret !== '',
-      publicUrl: value.publicUrl,
-      apiHost: value.apiHost,
-      mode: value.mode,
-      greeting: value.greeting,
-      endOnKey: value.endOnKey,
-      maxSeconds: value.maxSeconds,
-      allowedCallers: value.allowedCallers,
-      bootstrap: value.bootstrap,
-      openAtLogin: value.openAtLogin,
-      notifyCallEntries: value.notifyCallEntries,
-      notifyFailedDownloads: value.notifyFailedDownloads,
-      notifyFollowedEntries: value.notifyFollowedEntries,
-      fromEnvironment: Object.keys(this.overrides),
-      vonageConfigured: value.applicationId !== '' && value.privateKey !== '',
-      webhookUrls: base ? { answer: `${base}/webhooks/answer`, event: `${base}/webhooks/event` } : null
+      ...visible,
+      privateKeySet: privateKey !== '',
+      signatureSecretSet: signatureSecret !== '',
+      fromEnvironment: Object.keys(this.overrides) as SettingsField[],
+      vonageConfigured: visible.applicationId !== '' && privateKey !== '',
+      webhookUrls: base ? { answer: `${base}/webhooks/answer`, event: `${base}/webhooks/event` } : null,
+      logFile: currentLogFile()
     }
   }
 }
 
+/** Parses with `schema`, or throws a SettingsError with the first issue's message and field. */
+function check<S extends v.GenericSchema>(schema: S, input: unknown, describe: (message: string) => string = (message) => message): v.InferOutput<S> {
+  const result = v.safeParse(schema, input)
+  if (result.success) return result.output
+  const issue = result.issues[0]
+  throw new SettingsError(describe(issue.message), settingsFieldOf(issue))
+}
+
 function readEnvironment(env: NodeJS.ProcessEnv): Partial<Settings> {
-  const overrides: Record<string, unknown> = {}
-  for (const [variable, key] of Object.entries(ENVIRONMENT)) {
+  const overrides: Partial<Record<SettingsField, unknown>> = {}
+  for (const [variable, field] of Object.entries(SETTINGS_ENVIRONMENT)) {
     const raw = env[variable]?.trim()
     if (!raw) continue
-    overrides[key] = key === 'privateKey' ? readPrivateKey(raw) : raw
+    const value = field === 'privateKey' ? readPrivateKey(raw) : raw
+    overrides[field] = check(SettingsSchema.entries[field], value, (message) => `${variable}: ${message}`)
   }
   return overrides as Partial<Settings>
 }
@@ -160,54 +130,16 @@ function readEnvironment(env: NodeJS.ProcessEnv): Partial<Settings> {
 /** VONAGE_PRIVATE_KEY is the PEM itself or a path to it (as the Vonage tools accept). */
 function readPrivateKey(value: string): string {
   if (value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n')
-  if (!existsSync(value)) throw new SettingsError(`VONAGE_PRIVATE_KEY is neither a PEM key nor an existing file: ${value}`)
+  if (!existsSync(value)) throw new SettingsError(`VONAGE_PRIVATE_KEY is neither a PEM key nor an existing file: ${value}`, 'privateKey')
   return readFileSync(value, 'utf8')
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/** The first problem with a set of settings, named so the user knows which field to fix; null if fine. */
-export function validate(value: Settings): string | null {
-  if (value.applicationId && !UUID.test(value.applicationId)) return 'Application id must be the UUID shown in the Vonage dashboard'
-  if (value.privateKey) {
-    try {
-      createPrivateKey(value.privateKey)
-    } catch {
-      return 'Private key must be the PEM file Vonage gave you (-----BEGIN PRIVATE KEY-----)'
-    }
-  }
-  if (value.signatureSecret && value.signatureSecret.length < 16) return 'Signature secret looks too short: copy it from the Vonage dashboard (account settings)'
-  for (const [name, url] of [
-    ['Public URL', value.publicUrl],
-    ['API host', value.apiHost]
-  ] as const) {
-    if (!url) continue
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-    } catch {
-      return `${name} must be a full URL, e.g. https://example.ngrok.app`
-    }
-    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.password || parsed.search || parsed.hash) {
-      return `${name} must be a plain http(s) address without credentials, query or fragment`
-    }
-  }
-  if (value.mode !== 'record' && value.mode !== 'stream') return 'Mode must be "record" or "stream" (JOURNAL_MODE)'
-  if (typeof value.greeting !== 'string' || value.greeting.length > 1500) return 'Greeting must be at most 1,500 characters'
-  if (!/^[0-9*#]$/.test(value.endOnKey)) return 'End-on key must be one of 0-9, * or #'
-  if (!Number.isInteger(value.maxSeconds) || value.maxSeconds < 3 || value.maxSeconds > 7200) return 'Maximum length must be from 3 to 7200 seconds'
-  if (!Array.isArray(value.allowedCallers) || value.allowedCallers.some((n) => typeof n !== 'string' || !/^\d{6,15}$/.test(n))) {
-    return 'Allowed callers must be phone numbers in international format, digits only (e.g. 447700900123)'
-  }
-  // The API checks the shapes of text fields only, so a switch sent as "yes" or 1 is caught here.
-  for (const [key, label] of Object.entries(SWITCHES) as Array<[keyof typeof SWITCHES, string]>) {
-    if (typeof value[key] !== 'boolean') return `${label} (${key}) must be true or false`
-  }
-  if (!Array.isArray(value.bootstrap)) return 'Bootstrap nodes must be a list of host:port'
+/** The schema checks a PEM's shape; only Node can tell whether it is a key it can sign with. */
+function checkPrivateKey(settings: Settings): void {
+  if (!settings.privateKey) return
   try {
-    parseBootstrap(value.bootstrap.join(','))
-  } catch (error) {
-    return (error as Error).message
+    createPrivateKey(settings.privateKey)
+  } catch {
+    throw new SettingsError('Private key must be the PEM file Vonage gave you (-----BEGIN PRIVATE KEY-----)', 'privateKey')
   }
-  return null
 }

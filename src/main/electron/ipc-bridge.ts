@@ -15,7 +15,7 @@ export function registerIpcBridge(ipcMain: IpcMain, services: AppServices, isTru
       if (!isTrustedPage(url)) {
         return { ok: false, error: { code: 'bad-request', message: 'Calls are accepted only from the Voice Journal window' } }
       }
-      return invokeApi(services.api, method, args)
+      return invokeApi(services.handlers, method, args)
     })
   }
   return () => API_METHODS.forEach((method) => ipcMain.removeHandler(`api:${method}`))

@@ -45,7 +45,7 @@ export function createUiApp({ services, token, rendererDir }: UiAppOptions): Hon
     bodyLimit({ maxSize: IMPORT_CHUNK_BYTES, onError: (c) => apiError(c, 'too-large', `A chunk holds at most ${IMPORT_CHUNK_BYTES} bytes`) }),
     async (c) => {
       const chunk = new Uint8Array(await c.req.arrayBuffer())
-      return envelopeResponse(c, await invokeApi(services.api, 'appendImport', { importId: c.req.query('importId'), chunk }))
+      return envelopeResponse(c, await invokeApi(services.handlers, 'appendImport', { importId: c.req.query('importId'), chunk }))
     }
   )
 
@@ -63,7 +63,7 @@ export function createUiApp({ services, token, rendererDir }: UiAppOptions): Hon
         return apiError(c, 'bad-request', 'Body must be JSON')
       }
       if (typeof args !== 'object' || args === null || Array.isArray(args)) return apiError(c, 'bad-request', 'Arguments must be a JSON object')
-      return envelopeResponse(c, await invokeApi(services.api, method, args))
+      return envelopeResponse(c, await invokeApi(services.handlers, method, args))
     }
   )
 
@@ -105,5 +105,7 @@ function apiError(c: Context, code: ApiErrorCode, message: string, status?: numb
 
 function envelopeResponse(c: Context, envelope: Awaited<ReturnType<typeof invokeApi>>): Response {
   if (envelope.ok) return c.json({ result: envelope.result })
-  return apiError(c, envelope.error.code, envelope.error.message)
+  const { code, message, field } = envelope.error
+  if (code === 'too-large') c.header('Connection', 'close')
+  return c.json({ error: { code, message, ...(field ? { field } : {}) } }, HTTP_STATUS[code] as 400)
 }

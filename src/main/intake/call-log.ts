@@ -1,21 +1,11 @@
 import type { CallDto } from '#shared/intake'
 import { DurableLog } from './durable-log'
+import type { CallEvent } from './webhook-payloads'
 
 /** One line of the log file: a call event as Vonage sent it, or the entry a call produced. */
 type LogLine =
   | { kind: 'event'; uuid: string; conversationUuid?: string; from?: string; to?: string; direction?: string; status: string; at: number; duration?: number }
   | { kind: 'entry'; uuid?: string; conversationUuid?: string; entryPath: string }
-
-export interface CallEvent {
-  uuid: string
-  conversation_uuid?: string
-  from?: string
-  to?: string
-  direction?: string
-  status: string
-  timestamp?: string
-  duration?: string | number
-}
 
 /**
  * The private call log: who called and what happened, kept only on this machine (it holds phone

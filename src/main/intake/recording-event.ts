@@ -1,3 +1,5 @@
+import { checkPayload, RecordingEventSchema } from './webhook-payloads'
+
 /** A recording Vonage announced, checked and reduced to what the download needs. */
 export interface RecordingJob {
   recordingUuid: string
@@ -7,8 +9,6 @@ export interface RecordingJob {
   conversationUuid?: string
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** api.nexmo.com, api-us.nexmo.com, api-eu.vonage.com, api-us-3.vonage.com, … */
 const VONAGE_API_HOST = /^api(-[a-z]{2}(-\d{1,2})?)?\.(nexmo|vonage)\.com$/
 const FILE_PATH = /^\/v[13]\/files\/[A-Za-z0-9-]{1,64}$/
 
@@ -25,18 +25,16 @@ export class RecordingEventError extends Error {
  * Vonage API host (https) or the configured VONAGE_API_HOST is ever contacted.
  */
 export function parseRecordingEvent(body: unknown, configuredApiHost: string): RecordingJob {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RecordingEventError('recording event must be a JSON object')
-  const event = body as Record<string, unknown>
-  const recordingUuid = event.recording_uuid
-  if (typeof recordingUuid !== 'string' || !UUID.test(recordingUuid)) throw new RecordingEventError('recording_uuid must be a UUID')
-  const url = event.recording_url
-  if (typeof url !== 'string' || url === '') throw new RecordingEventError('recording_url is empty (the recording failed)')
-  if (!isAllowedRecordingUrl(url, configuredApiHost)) throw new RecordingEventError('recording_url is not on a Vonage API host')
+  const checked = checkPayload(RecordingEventSchema, body)
+  if (!checked.ok) throw new RecordingEventError(checked.problem)
+  const event = checked.value
+  // Where the app will send its JWT depends on the configured host, so it is checked here, with it.
+  if (!isAllowedRecordingUrl(event.recording_url, configuredApiHost)) throw new RecordingEventError('recording_url is not on a Vonage API host')
   const startedAt = Date.parse(String(event.start_time ?? event.timestamp ?? ''))
-  const conversationUuid = typeof event.conversation_uuid === 'string' ? event.conversation_uuid.slice(0, 100) : undefined
+  const conversationUuid = event.conversation_uuid
   return {
-    recordingUuid: recordingUuid.toLowerCase(),
-    url,
+    recordingUuid: event.recording_uuid.toLowerCase(),
+    url: event.recording_url,
     startedAt: Number.isFinite(startedAt) ? startedAt : Date.now(),
     ...(conversationUuid ? { conversationUuid } : {})
   }

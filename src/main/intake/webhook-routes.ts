@@ -6,6 +6,7 @@ import { recordNcco, refusalNcco, streamNcco } from './ncco'
 import { parseRecordingEvent, RecordingEventError, type RecordingJob } from './recording-event'
 import type { SocketTokens } from './socket-tokens'
 import { checkSignature } from './webhook-signature'
+import { AnswerRequestSchema, CallEventSchema, checkPayload, ErrorNoticeSchema } from './webhook-payloads'
 import { logger } from '../app/logging'
 
 const log = logger('webhooks')
@@ -53,11 +54,10 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
   const answer = async (c: Context): Promise<Response> => {
     const body = await read(c)
     if (body instanceof Response) return body
-    const fields = asObject(body.json)
-    const callUuid = typeof fields?.uuid === 'string' ? fields.uuid : ''
-    if (!fields || !callUuid) return refuse(c, 400, 'answer webhook needs the call uuid')
+    const request = checkPayload(AnswerRequestSchema, body.json)
+    if (!request.ok) return refuse(c, 400, request.problem)
+    const { uuid: callUuid, from } = request.value
     const settings = deps.settings()
-    const from = typeof fields.from === 'string' ? fields.from.replace(/\D/g, '') : ''
     if (settings.allowedCallers.length > 0 && !settings.allowedCallers.includes(from)) return c.json(refusalNcco())
     const publicBase = (settings.publicUrl || new URL(c.req.url).origin).replace(/\/+$/, '')
     const context = { settings, publicBase, callUuid, socketToken: deps.tokens.tokenFor(callUuid.toLowerCase()) }
@@ -69,16 +69,17 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
   app.post('/webhooks/event', async (c) => {
     const body = await read(c)
     if (body instanceof Response) return body
-    const event = asObject(body.json)
-    if (!event || typeof event.uuid !== 'string' || typeof event.status !== 'string') {
+    const event = checkPayload(CallEventSchema, body.json)
+    if (!event.ok) {
       // Error notices (e.g. an NCCO Vonage could not run) carry no status: log them, accept them.
-      if (event && typeof event.reason === 'string') {
-        log.warn({ reason: event.reason.slice(0, 300) }, 'Vonage reported an error')
+      const notice = checkPayload(ErrorNoticeSchema, body.json)
+      if (notice.ok) {
+        log.warn({ reason: notice.value.reason }, 'Vonage reported an error')
         return c.body(null, 204)
       }
-      return refuse(c, 400, 'event needs uuid and status')
+      return refuse(c, 400, event.problem)
     }
-    if (await deps.callLog.recordEvent(event as never)) deps.onCallEvent()
+    if (await deps.callLog.recordEvent(event.value)) deps.onCallEvent()
     return c.body(null, 204)
   })
 
@@ -95,10 +96,6 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
     await deps.acceptRecording(job)
     return c.body(null, 204)
   })
-}
-
-function asObject(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null
 }
 
 function refuse(c: Context, status: 400 | 401 | 413, message: string): Response {

@@ -9,7 +9,7 @@ export function createBridgeClient(bridge: ApiBridge): ApiClient {
     const invoke = bridge[method] as unknown as (a: ApiArgs<M>) => Promise<ApiEnvelope<ApiResult<M>>>
     const envelope = await invoke(args)
     if (envelope.ok) return envelope.result
-    throw new ApiError(envelope.error.code, envelope.error.message)
+    throw new ApiError(envelope.error.code, envelope.error.message, envelope.error.field)
   }
 
   return {

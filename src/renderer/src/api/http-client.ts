@@ -15,7 +15,7 @@ import { createEmitter } from './emitter'
 import { openEventSocket } from './event-socket'
 
 interface ErrorBody {
-  error?: { code?: ApiErrorCode; message?: string }
+  error?: { code?: ApiErrorCode; message?: string; field?: string }
 }
 
 /** Browser transport for the headless host, which serves this page and the API on one origin. */
@@ -42,7 +42,7 @@ export function createHttpClient(token: string): ApiClient {
     }
     if (!response.ok) {
       const error = (body as ErrorBody).error
-      if (error?.code && error.message !== undefined) throw new ApiError(error.code, error.message)
+      if (error?.code && error.message !== undefined) throw new ApiError(error.code, error.message, error.field)
       throw new ApiError('internal', `HTTP ${response.status}`)
     }
     return (body as { result?: unknown }).result

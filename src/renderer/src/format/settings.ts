@@ -1,22 +1,11 @@
-import type { SettingsUpdate } from '#shared/intake'
-
-export type SettingsField = keyof SettingsUpdate
+import type { SettingsField } from '#shared/settings-schema'
 
 /**
- * The variables that fix a setting for one run. The contract only lists the field names in
- * `fromEnvironment`; the variable names mirror the services' table (src/main/app/settings.ts).
+ * The id of the input a setting is typed into (`setting-end-on-key`), so a refused value can be
+ * focused. The mode is a pair of radio buttons: its first one.
  */
-const ENVIRONMENT_VARIABLES: Partial<Record<SettingsField, string>> = {
-  applicationId: 'VONAGE_APPLICATION_ID',
-  privateKey: 'VONAGE_PRIVATE_KEY',
-  signatureSecret: 'VONAGE_SIGNATURE_SECRET',
-  publicUrl: 'PUBLIC_URL',
-  apiHost: 'VONAGE_API_HOST',
-  mode: 'JOURNAL_MODE'
-}
-
-export function environmentVariable(field: SettingsField): string {
-  return ENVIRONMENT_VARIABLES[field] ?? 'an'
+export function settingInputId(field: SettingsField): string {
+  return field === 'mode' ? 'setting-mode-record' : `setting-${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 }
 
 /** One value per line; blank lines and stray spaces mean nothing. */
@@ -25,36 +14,6 @@ export function parseLines(text: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '')
-}
-
-/** "+44 7700 900-123" → "447700900123": the services want E.164 digits, people paste numbers with spacing. */
-export function normalizeCaller(line: string): string {
-  const compact = line.replace(/[\s().-]/g, '')
-  return compact.startsWith('+') ? compact.slice(1) : compact
-}
-
-/** How the services name each field in their messages, so an error can point at its input. */
-const FIELD_NAMES: Array<[SettingsField, RegExp]> = [
-  ['applicationId', /^application id|\bapplicationId\b/i],
-  ['privateKey', /^private key|\bprivateKey\b/i],
-  ['signatureSecret', /^signature secret|\bsignatureSecret\b/i],
-  ['publicUrl', /^public url|\bpublicUrl\b/i],
-  ['apiHost', /^api host|\bapiHost\b/i],
-  ['mode', /^mode\b/i],
-  ['greeting', /^greeting|\bgreeting\b/i],
-  ['endOnKey', /^end-on key|\bendOnKey\b/i],
-  ['maxSeconds', /^maximum length|\bmaxSeconds\b/i],
-  ['allowedCallers', /^allowed callers|\ballowedCallers\b/i],
-  ['bootstrap', /bootstrap/i],
-  // The desktop switches' messages end with the field's name in brackets: "Start at login (openAtLogin) …".
-  ['openAtLogin', /\bopenAtLogin\b/],
-  ['notifyCallEntries', /\bnotifyCallEntries\b/],
-  ['notifyFailedDownloads', /\bnotifyFailedDownloads\b/],
-  ['notifyFollowedEntries', /\bnotifyFollowedEntries\b/]
-]
-
-export function fieldOfError(message: string): SettingsField | null {
-  return FIELD_NAMES.find(([, pattern]) => pattern.test(message))?.[0] ?? null
 }
 
 /** 900 → "15 min", 3725 → "1 h 2 min 5 s". */
@@ -67,7 +26,7 @@ export function describeSeconds(total: number): string {
 }
 
 /** The desktop app's on/off settings, saved as soon as they are switched. */
-export type DesktopSwitch = 'openAtLogin' | 'notifyCallEntries' | 'notifyFollowedEntries' | 'notifyFailedDownloads'
+export type DesktopSwitch = Extract<SettingsField, 'openAtLogin' | 'notifyCallEntries' | 'notifyFollowedEntries' | 'notifyFailedDownloads'>
 
 export interface DesktopSwitchInfo {
   field: DesktopSwitch

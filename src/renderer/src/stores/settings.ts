@@ -1,9 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, toRaw } from 'vue'
+import { ApiError } from '#shared/api'
 import type { IntakeMode, SettingsDto, SettingsUpdate } from '#shared/intake'
+import { isSettingsField, MAX_SECONDS_MAX, MAX_SECONDS_MIN, normalizePhoneNumber, type END_KEYS, type SettingsField } from '#shared/settings-schema'
 import { useApi } from '../api/current'
 import { errorMessage } from '../format/error'
-import { fieldOfError, normalizeCaller, parseLines, type SettingsField } from '../format/settings'
+import { parseLines } from '../format/settings'
 import { useNoticeStore } from './notices'
 
 /** A saved secret is never shown: it is kept, replaced by a new value, or removed. */
@@ -22,7 +24,7 @@ export interface SettingsDraft {
   publicUrl: string
   mode: IntakeMode
   greeting: string
-  endOnKey: string
+  endOnKey: (typeof END_KEYS)[number]
   /** A number input bound with `.number` holds '' while empty. */
   maxSeconds: number | string
   allowedCallers: string
@@ -58,6 +60,11 @@ export const useSettingsStore = defineStore('settings', () => {
 
   function isFixed(field: SettingsField): boolean {
     return fixed.value.has(field)
+  }
+
+  /** For aria-invalid: true while the last save was refused because of this field, else absent. */
+  function refused(field: SettingsField): true | undefined {
+    return error.value?.field === field || undefined
   }
 
   /** Loads the saved settings; an untouched form follows them, a form with edits keeps the edits. */
@@ -109,8 +116,9 @@ export const useSettingsStore = defineStore('settings', () => {
       lastSaveOk.value = true
       return true
     } catch (err) {
-      const message = errorMessage(err)
-      error.value = { message, field: fieldOfError(message) }
+      // The services name the refused setting by the validation issue's path.
+      const field = err instanceof ApiError && isSettingsField(err.field) ? err.field : null
+      error.value = { message: errorMessage(err), field }
       return false
     } finally {
       saving.value = false
@@ -137,6 +145,7 @@ export const useSettingsStore = defineStore('settings', () => {
     dirty,
     justSaved,
     isFixed,
+    refused,
     load,
     save,
     discard,
@@ -177,7 +186,7 @@ function draftFrom(dto: SettingsDto): SettingsDraft {
 }
 
 export function parseCallers(text: string): string[] {
-  return parseLines(text).map(normalizeCaller)
+  return parseLines(text).map(normalizePhoneNumber)
 }
 
 /** Only what differs from the saved settings, and never a field the environment fixes. */
@@ -188,10 +197,11 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   const editable = (field: SettingsField): boolean => !fixed.has(field)
 
   // The services trim text, so spaces alone are no change.
-  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting', 'endOnKey'] as const) {
+  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting'] as const) {
     const value = draft[field].trim()
     if (editable(field) && value !== saved[field]) update[field] = value
   }
+  if (editable('endOnKey') && draft.endOnKey !== saved.endOnKey) update.endOnKey = draft.endOnKey
   if (editable('mode') && draft.mode !== saved.mode) update.mode = draft.mode
 
   for (const [field, isSet] of [
@@ -207,7 +217,7 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   if (editable('maxSeconds')) {
     const raw = draft.maxSeconds
     const seconds = typeof raw === 'number' ? raw : raw.trim() === '' ? Number.NaN : Number(raw)
-    if (!Number.isFinite(seconds)) problem = { field: 'maxSeconds', message: 'Maximum length must be a number of seconds from 3 to 7200' }
+    if (!Number.isFinite(seconds)) problem = { field: 'maxSeconds', message: `Maximum length must be a number of seconds from ${MAX_SECONDS_MIN} to ${MAX_SECONDS_MAX}` }
     else if (seconds !== saved.maxSeconds) update.maxSeconds = seconds
   }
 

@@ -1,0 +1,62 @@
+/**
+ * What the app accepts from Vonage's webhooks, as schemas (valibot, as for every trust boundary;
+ * see src/shared/settings-schema.ts). Vonage adds fields over time, so objects are loose: unknown
+ * fields are ignored, but every field the app reads is checked and bounded here, once.
+ */
+import * as v from 'valibot'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** Ids, numbers and statuses are short; anything long is not Vonage, and would land in the call log. */
+const field = (max: number) => v.pipe(v.string(), v.maxLength(max))
+const optionalField = (max: number) => v.optional(field(max))
+const notAnObject = (what: string) => `${what} must be a JSON object`
+
+/** POST /webhooks/recording: a call recording is ready to download. */
+export const RecordingEventSchema = v.looseObject(
+  {
+    /** Becomes a file name in a public journal. */
+    recording_uuid: v.pipe(v.string('recording_uuid must be a UUID'), v.regex(UUID, 'recording_uuid must be a UUID')),
+    recording_url: v.pipe(v.string('recording_url is empty (the recording failed)'), v.minLength(1, 'recording_url is empty (the recording failed)'), v.maxLength(2000, 'recording_url is too long')),
+    start_time: v.optional(v.unknown()),
+    timestamp: v.optional(v.unknown()),
+    conversation_uuid: v.optional(v.pipe(v.string(), v.transform((id) => id.slice(0, 100))))
+  },
+  notAnObject('recording event')
+)
+export type RecordingEvent = v.InferOutput<typeof RecordingEventSchema>
+
+/** POST /webhooks/event: a call's status changed. */
+export const CallEventSchema = v.looseObject(
+  {
+    uuid: v.pipe(v.string('event needs uuid and status'), v.minLength(1, 'event needs uuid and status'), v.maxLength(100, 'uuid is too long')),
+    status: v.pipe(v.string('event needs uuid and status'), v.minLength(1, 'event needs uuid and status'), v.maxLength(50, 'status is too long')),
+    conversation_uuid: optionalField(100),
+    // Phone numbers, or SIP and WebSocket addresses for other legs.
+    from: optionalField(300),
+    to: optionalField(300),
+    direction: optionalField(20),
+    timestamp: optionalField(50),
+    duration: v.optional(v.union([field(20), v.number()]))
+  },
+  notAnObject('event')
+)
+export type CallEvent = v.InferOutput<typeof CallEventSchema>
+
+/** A notice without a status (e.g. an NCCO Vonage could not run): logged and accepted. */
+export const ErrorNoticeSchema = v.looseObject({ reason: v.pipe(v.string(), v.transform((reason) => reason.slice(0, 300))) })
+
+/** GET|POST /webhooks/answer: a call is waiting for its NCCO. GET sends the fields as a query. */
+export const AnswerRequestSchema = v.looseObject(
+  {
+    uuid: v.pipe(v.string('answer webhook needs the call uuid'), v.minLength(1, 'answer webhook needs the call uuid'), v.maxLength(100, 'uuid is too long')),
+    /** The caller's number; only compared with the allowed callers, never stored from here. */
+    from: v.optional(v.pipe(v.union([field(300), v.number()]), v.transform((from) => String(from).replace(/\D/g, ''))), '')
+  },
+  notAnObject('answer request')
+)
+
+/** The payload or the first problem with it, in words fit for a 400 body. */
+export function checkPayload<S extends v.GenericSchema>(schema: S, body: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; problem: string } {
+  const result = v.safeParse(schema, body)
+  return result.success ? { ok: true, value: result.output } : { ok: false, problem: result.issues[0].message }
+}

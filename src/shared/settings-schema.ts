@@ -1,0 +1,176 @@
+/**
+ * The settings, declared once: their types, defaults, limits and checks, the environment
+ * variables that fix them for a run, and the shape of a change the window may send. The services
+ * validate settings.json, the environment and every change with these schemas; the window takes
+ * its limits and the variable names from here, and points at a refused value by the issue's path.
+ *
+ * Why valibot: one declaration yields the TypeScript type, the defaults and the runtime checks;
+ * its issues carry the path of the value they refuse; and it is modular, so the window's bundle
+ * carries only the checks it uses rather than a whole validation library.
+ */
+import * as v from 'valibot'
+
+export const GREETING_MAX = 1500
+export const MAX_SECONDS_MIN = 3
+export const MAX_SECONDS_MAX = 7200
+/** The DTMF keys that can end a recording. */
+export const END_KEYS = ['#', '*', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const
+export const INTAKE_MODES = ['record', 'stream'] as const
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const HOST_PORT = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/
+
+const trimmed = (max: number, tooLong: string) => v.pipe(v.string(), v.trim(), v.maxLength(max, tooLong))
+
+/** Empty (not set) or a plain http(s) address: no credentials, query or fragment to leak or confuse. */
+const address = (name: string) =>
+  v.pipe(
+    trimmed(500, `${name} must be at most 500 characters`),
+    v.check(isPlainHttpUrl, `${name} must be a plain http(s) address without credentials, query or fragment, e.g. https://example.ngrok.app`)
+  )
+
+/** People paste numbers as they write them: "+44 7700 900-123" is 447700900123. */
+export function normalizePhoneNumber(text: string): string {
+  return text.replace(/[\s()+.-]/g, '')
+}
+
+const phoneNumber = v.pipe(
+  v.string(),
+  v.transform(normalizePhoneNumber),
+  v.regex(/^\d{6,15}$/, 'Allowed callers must be phone numbers in international format, e.g. +44 7700 900123')
+)
+
+const bootstrapNode = v.pipe(
+  v.string(),
+  v.trim(),
+  v.check((text) => isHostPort(text), (issue) => `Bootstrap node "${String(issue.input)}" is not host:port`)
+)
+
+const flag = (label: string) => v.boolean(`${label} must be on or off`)
+
+/** settings.json and the settings in force: every field, each with its default. */
+export const SettingsSchema = v.object({
+  applicationId: v.optional(
+    v.pipe(
+      trimmed(100, 'Application id must be the UUID shown in the Vonage dashboard'),
+      v.check((id) => id === '' || UUID.test(id), 'Application id must be the UUID shown in the Vonage dashboard')
+    ),
+    ''
+  ),
+  /** PEM text; the services also check it is a key Node can read. */
+  privateKey: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(10_000, 'Private key must be the PEM file Vonage gave you'),
+      v.transform((pem) => (pem.trim() === '' ? '' : `${pem.trim()}\n`)),
+      v.check((pem) => pem === '' || /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem), 'Private key must be the PEM file Vonage gave you (-----BEGIN PRIVATE KEY-----)')
+    ),
+    ''
+  ),
+  signatureSecret: v.optional(
+    v.pipe(
+      trimmed(500, 'Signature secret must be at most 500 characters'),
+      v.check((secret) => secret === '' || secret.length >= 16, 'Signature secret looks too short: copy it from the Vonage dashboard (account settings)')
+    ),
+    ''
+  ),
+  publicUrl: v.optional(address('Public URL'), ''),
+  apiHost: v.optional(address('API host'), ''),
+  mode: v.optional(v.picklist(INTAKE_MODES, 'Mode must be "record" or "stream"'), 'record'),
+  greeting: v.optional(
+    trimmed(GREETING_MAX, `Greeting must be at most ${GREETING_MAX.toLocaleString('en')} characters`),
+    'Welcome to your voice journal. Speak after the beep, and press star or hang up when you are done.'
+  ),
+  endOnKey: v.optional(v.picklist(END_KEYS, 'End-on key must be one of 0-9, * or #'), '*'),
+  maxSeconds: v.optional(
+    v.pipe(
+      v.number(`Maximum length must be a number of seconds from ${MAX_SECONDS_MIN} to ${MAX_SECONDS_MAX}`),
+      v.integer(`Maximum length must be a whole number of seconds`),
+      v.minValue(MAX_SECONDS_MIN, `Maximum length must be from ${MAX_SECONDS_MIN} to ${MAX_SECONDS_MAX} seconds`),
+      v.maxValue(MAX_SECONDS_MAX, `Maximum length must be from ${MAX_SECONDS_MIN} to ${MAX_SECONDS_MAX} seconds`)
+    ),
+    900
+  ),
+  /** E.164 digits without "+"; empty = everyone may call (the window warns). */
+  allowedCallers: v.optional(
+    v.pipe(
+      v.array(v.string('Allowed callers must be a list of phone numbers'), 'Allowed callers must be a list of phone numbers'),
+      v.maxLength(1000, 'Allowed callers can hold at most 1,000 numbers'),
+      v.transform((lines) => lines.filter((line) => line.trim() !== '')),
+      v.array(phoneNumber)
+    ),
+    []
+  ),
+  bootstrap: v.optional(
+    v.pipe(
+      v.array(v.string('Bootstrap nodes must be a list of host:port'), 'Bootstrap nodes must be a list of host:port'),
+      v.maxLength(100, 'At most 100 bootstrap nodes'),
+      v.transform((lines) => lines.filter((line) => line.trim() !== '')),
+      v.array(bootstrapNode)
+    ),
+    []
+  ),
+  // Starting with the session is the user's choice; notifications are what the desktop app is for.
+  openAtLogin: v.optional(flag('Start at login'), false),
+  notifyCallEntries: v.optional(flag('Notify about new entries from calls'), true),
+  notifyFailedDownloads: v.optional(flag('Notify about failed downloads'), true),
+  notifyFollowedEntries: v.optional(flag('Notify about new entries in followed journals'), true)
+})
+
+/** Every setting, all present (what the services work with). */
+export type Settings = v.InferOutput<typeof SettingsSchema>
+export type SettingsField = keyof Settings
+
+/** A change from the window: any subset of the fields, nothing else; omitted fields stay as they are. */
+export const SettingsUpdateSchema = v.strictObject(
+  Object.fromEntries(Object.entries(SettingsSchema.entries).map(([field, entry]) => [field, v.optional(entry.wrapped)])) as {
+    [F in SettingsField]: v.OptionalSchema<(typeof SettingsSchema.entries)[F]['wrapped'], undefined>
+  },
+  (issue) => `Unknown setting "${String(issue.input)}"`
+)
+/** As the window sends it (numbers as typed, before the services normalise them). */
+export type SettingsUpdate = v.InferInput<typeof SettingsUpdateSchema>
+
+export const SETTINGS_DEFAULTS: Settings = v.parse(SettingsSchema, {})
+
+/** Environment variables that fix a setting for one run (product brief: keep stable). */
+export const SETTINGS_ENVIRONMENT = {
+  VONAGE_APPLICATION_ID: 'applicationId',
+  VONAGE_PRIVATE_KEY: 'privateKey',
+  VONAGE_SIGNATURE_SECRET: 'signatureSecret',
+  PUBLIC_URL: 'publicUrl',
+  VONAGE_API_HOST: 'apiHost',
+  JOURNAL_MODE: 'mode'
+} as const satisfies Record<string, SettingsField>
+
+/** The variable that fixes `field`, if any (the window names it beside a read-only field). */
+export function environmentVariableOf(field: SettingsField): string | null {
+  return Object.entries(SETTINGS_ENVIRONMENT).find(([, fixed]) => fixed === field)?.[0] ?? null
+}
+
+export function isSettingsField(name: unknown): name is SettingsField {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(SettingsSchema.entries, name)
+}
+
+/** The field a validation issue is about: the first key of its path. */
+export function settingsFieldOf(issue: v.BaseIssue<unknown>): SettingsField | null {
+  const first = issue.path?.[0]?.key
+  return isSettingsField(first) ? first : null
+}
+
+function isPlainHttpUrl(text: string): boolean {
+  if (text === '') return true
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return false
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash
+}
+
+function isHostPort(text: string): boolean {
+  const match = HOST_PORT.exec(text)
+  const port = Number(match?.[3])
+  return Boolean(match?.[1] ?? match?.[2]) && Number.isInteger(port) && port >= 1 && port <= 65535
+}
