@@ -22,9 +22,9 @@ const ACCEPTED = [
     id: 'CSP_GLOBAL_CHECK',
     file: 'renderer/index.html',
     sample:
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' journal-audio:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' journal-audio:; connect-src 'self'; object-src 'none'; base-uri 'none'",
     reason:
-      "The evaluator calls script-src 'self' possibly weak for origins that also serve JSONP or uploaded files. The app's origin serves only its own bundle: entries are audio served to <audio> (media-src), never as scripts. object-src is unset here but falls back to default-src 'self', and the Electron window adds the stricter header policy (object-src 'none')."
+      "The evaluator calls script-src 'self' possibly weak for origins that also serve JSONP or uploaded files. The app's origin serves only its own bundle: entries are audio served to <audio> (media-src), never as scripts. This one policy is what both windows enforce: the Electron window's file:// page (where a header policy would not apply) and the headless host's page, whose WebSocket to /events 'self' covers (CSP3 matches same-host ws: for an http: page); test/unit/desktop-renderer-policy.test.ts checks the built page."
   }
 ]
 

@@ -1,9 +1,13 @@
 import { strict as assert } from 'node:assert'
 import { spawn } from 'node:child_process'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { _electron as electron, type ElectronApplication, type Page } from 'playwright'
 import { findElectronBinary } from '../../scripts/electron-binary.mjs'
+import { LOG_FILE_NAME } from '../../src/main/app/logging'
+import { DESKTOP_STATE_FILE } from '../../src/main/desktop/background-notice'
 import { HELLO_MP3 } from '../helpers/fixtures'
 import { makeTempDir } from '../helpers/temp-dir'
 import { waitFor } from '../helpers/wait-for'
@@ -26,11 +30,17 @@ function launch(dataDir: string, extraArgs: string[] = []): Promise<ElectronAppl
 }
 
 /**
+ * Playwright starts Electron with --no-sandbox on Linux (Chromium's sandbox needs a setuid helper
+ * or user namespaces, and refuses to run as root at all); a launch of our own must match it.
+ */
+const SANDBOX_ARGS = process.platform === 'linux' ? ['--no-sandbox'] : []
+
+/**
  * A second launch on the same data directory, as the OS does for a clicked hyper:// link: it
  * must hand its arguments to the running app through the single-instance lock and exit at once.
  */
 function secondLaunch(dataDir: string, args: string[]): Promise<number | null> {
-  const child = spawn(found.binary!, ['.', ...args], { env: { ...process.env, VOICE_JOURNAL_DATA_DIR: dataDir, WEBHOOK_PORT: '0' }, stdio: 'ignore' })
+  const child = spawn(found.binary!, [...SANDBOX_ARGS, '.', ...args], { env: { ...process.env, VOICE_JOURNAL_DATA_DIR: dataDir, WEBHOOK_PORT: '0' }, stdio: 'ignore' })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill()
@@ -94,10 +104,13 @@ describe('the Electron app', () => {
     await waitFor(async () => (await journal.audioTime()) >= 3, 'the seek lands', 10_000)
   })
 
-  it('keeps running in the tray when its window is closed', { skip }, async () => {
+  it('keeps running in the tray when its window is closed, and says so once', { skip }, async () => {
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().forEach((window) => window.close()))
     await waitFor(async () => (await windowCount(app)) === 0, 'the window is gone')
-    await sleep(1000)
+    // The notice saying how to reopen the window is remembered once shown.
+    const state = join(data.dir, DESKTOP_STATE_FILE)
+    await waitFor(() => existsSync(state), 'the running-in-the-background notice was shown')
+    assert.deepEqual(JSON.parse(await readFile(state, 'utf8')), { backgroundNoticeShown: true })
     assert.equal(app.process().exitCode, null, 'the app is still running')
   })
 
@@ -130,9 +143,9 @@ describe('the Electron app started at login', () => {
   })
 
   it('starts in the tray without a window, and shows one when launched again', { skip }, async () => {
-    await app.evaluate(({ app }) => app.whenReady())
-    // Booting the services takes a moment; a window would have appeared by now.
-    await sleep(4000)
+    // The app logs its start once it has decided about the window (src/main/index.ts).
+    const logFile = join(data.dir, 'logs', LOG_FILE_NAME)
+    await waitFor(async () => existsSync(logFile) && (await readFile(logFile, 'utf8')).includes('"msg":"started in the background"'), 'the app has started', 30_000)
     assert.equal(await windowCount(app), 0)
     const shown = app.waitForEvent('window')
     assert.equal(await secondLaunch(data.dir, []), 0)

@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert'
-import { resolve } from 'node:path'
 import { describe, it } from 'node:test'
 import { ApiError } from '#shared/api'
 import { KEY_HELP, parseJournalLink } from '#shared/journal-key'
-import { LinkRouter, linksInArgv, protocolClientArgs, type OpenTarget } from '../../src/main/desktop/hyper-links'
+import { LinkRouter, linkRegistration, linksInArgv, type LinkRegistrationHost, type OpenTarget } from '../../src/main/desktop/hyper-links'
 
 const KEY = 'i46rd8dei13gtxg5pexc4s56xbrk6az6zzkdx5b9te7zmwsbiobo'
 
@@ -32,9 +31,25 @@ describe('hyper:// links', () => {
     assert.deepEqual(linksInArgv(['/opt/voice-journal', 'https://example.com', KEY, 'hyper:/one-slash']), [])
   })
 
-  it('registers the packaged app itself, and in development Electron with the app path', () => {
-    assert.deepEqual(protocolClientArgs({ execPath: '/opt/Voice Journal/voice-journal', argv: ['/opt/Voice Journal/voice-journal', '--hidden'] }), ['hyper'])
-    assert.deepEqual(protocolClientArgs({ defaultApp: true, execPath: '/x/electron', argv: ['/x/electron', '.'] }), ['hyper', '/x/electron', [resolve('.')]])
+  it('registers the packaged app itself on Windows and macOS', () => {
+    const packaged = (platform: NodeJS.Platform): LinkRegistrationHost => ({ platform, packaged: true, execPath: '/opt/vj/voice-journal', appPath: '/opt/vj/resources/app.asar', env: {} })
+    assert.deepEqual(linkRegistration(packaged('win32')), ['hyper'])
+    assert.deepEqual(linkRegistration(packaged('darwin')), ['hyper'])
+  })
+
+  it('never registers at run time on Linux, where the installed .desktop file is the handler', () => {
+    for (const packaged of [true, false]) {
+      const host: LinkRegistrationHost = { platform: 'linux', packaged, execPath: '/opt/vj/voice-journal', appPath: '/home/me/vj', env: { VOICE_JOURNAL_REGISTER_LINKS: '1' } }
+      assert.equal(linkRegistration(host), null, packaged ? 'packaged' : 'development')
+    }
+  })
+
+  it('leaves the system alone in development and tests unless asked, then names the app folder, not argv[1]', () => {
+    // Playwright launches `electron --no-sandbox --inspect=0 --remote-debugging-port=0 .`: argv[1] is a switch.
+    const dev: LinkRegistrationHost = { platform: 'win32', packaged: false, execPath: 'C:\\x\\electron.exe', appPath: 'C:\\src\\voice-journal', env: {} }
+    assert.equal(linkRegistration(dev), null)
+    assert.deepEqual(linkRegistration({ ...dev, env: { VOICE_JOURNAL_REGISTER_LINKS: '1' } }), ['hyper', 'C:\\x\\electron.exe', ['C:\\src\\voice-journal']])
+    assert.equal(linkRegistration({ ...dev, env: { VOICE_JOURNAL_REGISTER_LINKS: 'yes' } }), null)
   })
 
   it('keeps links that arrive before the services are up and opens them in order', async () => {

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert'
 import { describe, it } from 'node:test'
+import { pathToFileURL } from 'node:url'
 import type { OpenTarget } from '../../src/main/desktop/hyper-links'
 import { isPermissionAllowed } from '../../src/main/desktop/permissions'
+import { isTrustedPageUrl, rendererEntryUrl } from '../../src/main/desktop/renderer-page'
 import { WindowPresenter, type WindowHandle } from '../../src/main/desktop/window-presenter'
 
 /** Stands in for a BrowserWindow: records reveals and open events, loads when told. */
@@ -84,5 +86,24 @@ describe('window permissions', () => {
       assert.equal(isPermissionAllowed(permission, true), false, permission)
     }
     assert.equal(isPermissionAllowed('clipboard-sanitized-write', false), false)
+  })
+})
+
+describe('the page the window loads', () => {
+  const outDir = '/opt/Voice Journal/resources/app.asar/out'
+  const built = pathToFileURL('/opt/Voice Journal/resources/app.asar/out/renderer/index.html').toString()
+
+  it('loads the dev server in a development run', () => {
+    assert.equal(rendererEntryUrl({ devServerUrl: 'http://localhost:5173', packaged: false, outDir }), 'http://localhost:5173')
+    assert.equal(rendererEntryUrl({ devServerUrl: undefined, packaged: false, outDir }), built)
+  })
+
+  it('ignores ELECTRON_RENDERER_URL in the installed app: only its own built page gets the bridge', () => {
+    assert.equal(rendererEntryUrl({ devServerUrl: 'https://evil.example/', packaged: true, outDir }), built)
+    // IPC trusts only that page.
+    assert.equal(isTrustedPageUrl(built, built), true)
+    assert.equal(isTrustedPageUrl('https://evil.example/', built), false)
+    assert.equal(isTrustedPageUrl(pathToFileURL('/tmp/index.html').toString(), built), false)
+    assert.equal(isTrustedPageUrl('not a url', built), false)
   })
 })

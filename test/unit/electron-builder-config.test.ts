@@ -5,6 +5,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { APP_ID, DESKTOP_FILE } from '../../src/main/desktop/launch'
 import { makeTempDir } from '../helpers/temp-dir'
 
 // electron-builder's own loader and schema check (what `electron-builder` runs before packaging),
@@ -15,6 +16,10 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
   validateConfiguration(config: object, debugLogger: { isEnabled: boolean }): Promise<void>
 }
 const asar = require('@electron/asar') as { listPackage(archive: string, options?: object): string[] }
+// electron-builder's own writer of the Linux .desktop entry (deb and AppImage), on this configuration.
+const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
+  LinuxTargetHelper: new (packager: object) => { getDesktopFileName(): string; computeDesktopEntry(options: object): Promise<string> }
+}
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const NO_DEBUG = { isEnabled: false }
@@ -23,6 +28,8 @@ interface PlatformConfig {
   target: string | Array<string | { target: string }>
   icon: string
   files: Array<string | { filter: string[] }>
+  executableName?: string
+  syncDesktopName?: boolean
 }
 interface BuilderConfig {
   appId: string
@@ -61,6 +68,8 @@ describe('electron-builder configuration', () => {
   it('builds AppImage and deb, dmg, and nsis, into dist/, publishing nothing', async () => {
     const config = await load()
     assert.equal(config.appId, 'org.voicejournal.desktop')
+    // The running app claims the same id as its Windows AppUserModelID (src/main/desktop/launch.ts).
+    assert.equal(config.appId, APP_ID)
     assert.equal(config.productName, 'Voice Journal')
     assert.deepEqual(targets(config.linux), ['AppImage', 'deb'])
     assert.deepEqual(targets(config.mac), ['dmg'])
@@ -95,6 +104,28 @@ describe('electron-builder configuration', () => {
       config.protocols.flatMap((protocol) => protocol.schemes),
       ['hyper']
     )
+  })
+
+  it('installs the Linux desktop entry as voice-journal.desktop, the desktopName Electron runs under, with the hyper:// MimeType', async () => {
+    const config = await load()
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { desktopName?: string; description: string }
+    // Electron sets the app's desktop name (CHROME_DESKTOP, the Wayland app_id) from package.json's desktopName.
+    assert.equal(pkg.desktopName, DESKTOP_FILE)
+    assert.equal(config.linux.syncDesktopName, true)
+    const helper = new LinuxTargetHelper({
+      config,
+      platformSpecificBuildOptions: config.linux,
+      info: { metadata: pkg },
+      executableName: config.linux.executableName,
+      appInfo: { productName: config.productName, sanitizedProductName: config.productName, description: pkg.description },
+      fileAssociations: []
+    })
+    assert.equal(`${helper.getDesktopFileName()}.desktop`, DESKTOP_FILE)
+    const entry = await helper.computeDesktopEntry(config.linux)
+    assert.match(entry, /^StartupWMClass=voice-journal$/m)
+    // What makes the installed app the hyper:// handler on Linux: it never registers itself there.
+    assert.match(entry, /^MimeType=x-scheme-handler\/hyper;$/m)
+    assert.match(entry, /^Exec="\/opt\/Voice Journal\/voice-journal" %U$/m)
   })
 
   it('has a 1024 px app icon and the tray icons the app loads', async () => {

@@ -1,5 +1,3 @@
-import { resolve } from 'node:path'
-
 export const LINK_SCHEME = 'hyper'
 
 /** Where a link takes the window: a journal, at a version when the link named one. */
@@ -17,15 +15,39 @@ export function linksInArgv(argv: readonly string[]): string[] {
   return argv.filter((arg) => /^hyper:\/\//i.test(arg.trim())).map((arg) => arg.trim())
 }
 
+/** Set to 1 to make a development run register itself (Electron and this folder) as the hyper:// handler. */
+export const REGISTER_LINKS_ENV = 'VOICE_JOURNAL_REGISTER_LINKS'
+
+export interface LinkRegistrationHost {
+  platform: NodeJS.Platform
+  /** app.isPackaged */
+  packaged: boolean
+  execPath: string
+  /** app.getAppPath(): the folder Electron was told to run in development. */
+  appPath: string
+  env: NodeJS.ProcessEnv
+}
+
 /**
- * Arguments for app.setAsDefaultProtocolClient. A packaged app registers its own executable. In
- * development the executable is Electron itself, which must be told which app to run, or a
- * clicked link would open a bare Electron.
+ * Arguments for app.setAsDefaultProtocolClient, or null when this run must not register.
+ *
+ * - Linux: never at run time. The installed .desktop file's `MimeType=x-scheme-handler/hyper;`
+ *   (electron-builder writes it from `protocols`) is what makes the app the handler. Electron's
+ *   registration there sets the desktop file named by CHROME_DESKTOP as the default for the
+ *   scheme (GIO's g_app_info_set_as_default_for_type in shell/browser/browser_linux.cc; older
+ *   releases ran xdg-settings); run at every start it fails where that file is not installed
+ *   under that name and overrides a choice the person made elsewhere.
+ * - Packaged (Windows, macOS): the app's own executable.
+ * - Development: only when asked (VOICE_JOURNAL_REGISTER_LINKS=1), since the handler would be this
+ *   checkout rather than the installed app, and test runs (Playwright launches Electron with its
+ *   own switches) would leave it behind. Electron itself is then the executable and must be told
+ *   which app to run: app.getAppPath(), not argv[1], which is a switch under Playwright.
  */
-export function protocolClientArgs(proc: { defaultApp?: boolean; execPath: string; argv: readonly string[] }): [string] | [string, string, string[]] {
-  const appPath = proc.argv[1]
-  if (proc.defaultApp && appPath) return [LINK_SCHEME, proc.execPath, [resolve(appPath)]]
-  return [LINK_SCHEME]
+export function linkRegistration(host: LinkRegistrationHost): [string] | [string, string, string[]] | null {
+  if (host.platform === 'linux') return null
+  if (host.packaged) return [LINK_SCHEME]
+  if (host.env[REGISTER_LINKS_ENV] !== '1') return null
+  return [LINK_SCHEME, host.execPath, [host.appPath]]
 }
 
 /** Links come from outside (a web page, any program): show at most this much of one. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { app, BrowserWindow, Menu, nativeImage, Notification, Tray } from 'electron'
+import { app, BaseWindow, BrowserWindow, Menu, nativeImage, Notification, Tray } from 'electron'
 import type { DesktopNotice } from '../desktop/notifications'
 import type { TrayPort } from '../desktop/tray-controller'
 import type { OpenTarget } from '../desktop/hyper-links'
@@ -65,7 +65,7 @@ export function windowHandle(window: BrowserWindow): WindowHandle {
 }
 
 /**
- * app.setAsDefaultProtocolClient with protocolClientArgs' answer (the dev form names the app to
+ * app.setAsDefaultProtocolClient with linkRegistration's answer (the dev form names the app to
  * run). Reviewed for the security scan: a hyper:// link from outside is only ever read as a
  * journal key by AppServices.openLink (anything else is refused with a message); it is never
  * loaded in the window, fetched or passed to a shell.
@@ -73,4 +73,17 @@ export function windowHandle(window: BrowserWindow): WindowHandle {
 export function registerLinkHandler(client: [string] | [string, string, string[]]): boolean {
   if (client.length === 1) return app.setAsDefaultProtocolClient(client[0]) // eng-disable PROTOCOL_HANDLER_JS_CHECK
   return app.setAsDefaultProtocolClient(client[0], client[1], client[2]) // eng-disable PROTOCOL_HANDLER_JS_CHECK
+}
+
+/**
+ * Windows tells windows, not apps, that the session is ending ('session-end', from
+ * WM_ENDSESSION), and does not emit before-quit then (app.md). A tray app usually has its window
+ * closed at log-off, so a hidden window with no page is kept just to hear it. Since Electron's
+ * fix for shutting down at session end (electron/electron#52604), the process is terminated
+ * right after the handlers run unless they began a quit, so `onEnd` must call app.quit() at once.
+ */
+export function watchSessionEnd(onEnd: () => void): void {
+  // Closed with the other windows when the app quits.
+  const listener = new BaseWindow({ show: false, skipTaskbar: true, width: 1, height: 1, title: 'Voice Journal' })
+  listener.on('session-end', onEnd)
 }

@@ -1,12 +1,16 @@
 import { join } from 'node:path'
 import { app, dialog } from 'electron'
 import type { AppServices } from '../app/app-services'
+import { logger } from '../app/logging'
+import { BackgroundNotice } from '../desktop/background-notice'
 import type { LinkRouter } from '../desktop/hyper-links'
-import { applyLoginItem, type LoginItemHost } from '../desktop/login-item'
+import { LoginItemSync, refreshAutostartEntry, type LoginItemHost } from '../desktop/login-item'
 import { NotificationCenter } from '../desktop/notifications'
 import { TrayController } from '../desktop/tray-controller'
 import type { WindowPresenter } from '../desktop/window-presenter'
 import { createNotifier, createTrayPort, trayIconPath } from './desktop-ports'
+
+const log = logger('desktop')
 
 export interface DesktopShellOptions {
   services: AppServices
@@ -16,8 +20,8 @@ export interface DesktopShellOptions {
 }
 
 export interface DesktopShell {
-  /** With a tray the app keeps seeding after its window closes; without one, closing quits. */
-  readonly hasTray: boolean
+  /** The window was closed and the app keeps running: tells the person, once, how to get back. */
+  windowClosed(): void
   dispose(): void
 }
 
@@ -28,12 +32,20 @@ export interface DesktopShell {
 export async function startDesktopShell({ services, presenter, links, resourcesDir }: DesktopShellOptions): Promise<DesktopShell> {
   const tray = startTray(services, presenter, resourcesDir)
 
-  const notifications = new NotificationCenter({
-    services,
-    switches: () => services.settings.value,
-    notify: createNotifier(join(resourcesDir, 'icon.png'), (notice) => presenter.show(notice.journal ? { journal: notice.journal } : undefined))
+  const notify = createNotifier(join(resourcesDir, 'icon.png'), (notice) => presenter.show(notice.journal ? { journal: notice.journal } : undefined))
+  const notifications = new NotificationCenter({ services, switches: () => services.settings.value, notify })
+  const intake = await services.api.getIntakeStatus().catch((error: unknown) => {
+    log.warn({ err: error }, 'could not read the intake status; downloads that failed before this start may be notified again')
+    return null
   })
-  notifications.start(await services.api.getIntakeStatus().catch(() => null))
+  notifications.start(intake)
+
+  const background = new BackgroundNotice({
+    platform: process.platform,
+    dataDir: services.dataDir,
+    notify,
+    onError: (error) => log.warn({ err: error }, 'could not show or remember the running-in-the-background notice')
+  })
 
   const loginHost: LoginItemHost = {
     platform: process.platform,
@@ -43,28 +55,25 @@ export async function startDesktopShell({ services, presenter, links, resourcesD
     env: process.env,
     setLoginItemSettings: (settings) => app.setLoginItemSettings(settings)
   }
-  const applyLogin = (openAtLogin: boolean): void => {
-    applyLoginItem(openAtLogin, loginHost).catch((error: unknown) => console.error('[login item] not changed:', error))
-  }
-  // Applied at every start too: an AppImage that moved needs its autostart entry rewritten.
-  let openAtLogin = services.settings.value.openAtLogin
-  applyLogin(openAtLogin)
-  const stopWatchingSettings = services.settings.onChange((value) => {
-    if (value.openAtLogin === openAtLogin) return
-    openAtLogin = value.openAtLogin
-    applyLogin(openAtLogin)
-  })
+  // An AppImage that moved needs its autostart entry pointed at it; nothing else is written at start.
+  refreshAutostartEntry(loginHost).catch((error: unknown) => log.warn({ err: error }, 'could not check the autostart entry'))
+  const loginItem = new LoginItemSync(loginHost, services.settings.value.openAtLogin, (error, openAtLogin) =>
+    log.error({ err: error, openAtLogin }, 'the login item was not changed')
+  )
+  const stopWatchingSettings = services.settings.onChange((value) => loginItem.update(value.openAtLogin))
 
   links.attach({
     openLink: (link) => services.openLink(link),
     show: (target) => presenter.show(target, { announced: true }),
     report: (message) => {
-      void dialog.showMessageBox({ type: 'warning', title: 'Voice Journal', message: 'This link cannot be opened', detail: message })
+      dialog
+        .showMessageBox({ type: 'warning', title: 'Voice Journal', message: 'This link cannot be opened', detail: message })
+        .catch((error: unknown) => log.error({ err: error, message }, 'could not show why a link cannot be opened'))
     }
   })
 
   return {
-    hasTray: tray !== null,
+    windowClosed: () => void background.windowClosed(),
     dispose: () => {
       stopWatchingSettings()
       notifications.dispose()
@@ -80,13 +89,14 @@ function startTray(services: AppServices, presenter: WindowPresenter, resourcesD
       services,
       open: () => presenter.show(),
       quit: () => app.quit(),
-      onError: (message, error) => console.error(`[tray] ${message}:`, error)
+      onError: (message, error) => log.error({ err: error }, message)
     })
     void controller.start()
     return controller
   } catch (error) {
-    // A desktop without a status area: the app then quits with its window, as apps there do.
-    console.error('[tray] not available, closing the window will quit:', error)
+    // Rare (GNOME without AppIndicator does not even throw): the app runs on without an icon,
+    // as it does where the icon is invisible; launching it again shows the window.
+    log.warn({ err: error }, 'no tray icon; launching the app again shows its window')
     return null
   }
 }

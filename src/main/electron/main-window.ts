@@ -1,43 +1,17 @@
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { BrowserWindow, shell } from 'electron'
-import { AUDIO_SCHEME } from '#shared/bridge'
+import { logger } from '../app/logging'
 import { isPermissionAllowed } from '../desktop/permissions'
+import { isTrustedPageUrl } from '../desktop/renderer-page'
 
-/** Content Security Policy for the window (also set as a <meta> in index.html for the headless host). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  `media-src 'self' ${AUDIO_SCHEME}:`,
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'"
-].join('; ')
+const log = logger('window')
 
 export interface MainWindowOptions {
-  /** electron-vite's dev server URL in development, undefined in a built app. */
-  devServerUrl: string | undefined
+  /** rendererEntryUrl's answer: the built page, or the dev server in a development run. */
+  entryUrl: string
   outDir: string
   /** Window icon (Linux shows it; macOS and Windows take the app's). */
   icon?: string
-}
-
-export function rendererEntryUrl({ devServerUrl, outDir }: MainWindowOptions): string {
-  return devServerUrl ?? pathToFileURL(join(outDir, 'renderer', 'index.html')).toString()
-}
-
-/** A page is trusted only if it is the app's own renderer (same origin and path as the entry). */
-export function isTrustedPageUrl(url: string, entryUrl: string): boolean {
-  try {
-    const page = new URL(url)
-    const entry = new URL(entryUrl)
-    return page.protocol === entry.protocol && page.host === entry.host && page.pathname === entry.pathname
-  } catch {
-    return false
-  }
 }
 
 /** Links the user may open in their browser; nothing else leaves the app. */
@@ -49,8 +23,13 @@ export function isSafeExternalUrl(url: string): boolean {
   }
 }
 
+/**
+ * The window. Its Content Security Policy is the page's own <meta> (src/renderer/index.html),
+ * which applies to the file:// page of the installed app as much as to the dev server's; a
+ * response header would not, since file:// loads have no headers to add it to.
+ */
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
-  const entryUrl = rendererEntryUrl(options)
+  const { entryUrl } = options
   const window = new BrowserWindow({
     width: 1180,
     height: 800,
@@ -81,7 +60,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   })
   window.webContents.setWindowOpenHandler(({ url }) => {
     // Safe: isSafeExternalUrl lets only http(s) and mailto through, never file: or custom schemes.
-    if (isSafeExternalUrl(url)) void shell.openExternal(url) // eng-disable OPEN_EXTERNAL_JS_CHECK
+    if (isSafeExternalUrl(url)) shell.openExternal(url).catch((error: unknown) => log.warn({ err: error }, 'the link could not be opened in the browser')) // eng-disable OPEN_EXTERNAL_JS_CHECK
     return { action: 'deny' }
   })
   const session = window.webContents.session
@@ -93,11 +72,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   session.setPermissionCheckHandler((_contents, permission, _origin, details) => {
     return isPermissionAllowed(permission, isTrustedPageUrl(details.requestingUrl ?? '', entryUrl))
   })
-  // The security scan cannot read a policy built from a constant, so it is waived on this line:
-  // the policy is CONTENT_SECURITY_POLICY above (scripts from the app only, object-src 'none').
-  session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } }) // eng-disable CSP_GLOBAL_CHECK
-  })
-  void window.loadURL(entryUrl)
+  window.loadURL(entryUrl).catch((error: unknown) => log.error({ err: error, url: entryUrl }, 'the window could not load its page'))
   return window
 }
