@@ -22,6 +22,8 @@ export default defineConfig({
   preload: {
     resolve: { alias: shared },
     build: {
+      // The contract's method list comes with its schemas (valibot), which must be bundled too.
+      externalizeDeps: { exclude: ['valibot'] },
       rolldownOptions: {
         // A sandboxed preload must be one CommonJS file that requires nothing but `electron`.
         output: { format: 'cjs', entryFileNames: '[name].cjs' }

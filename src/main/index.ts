@@ -17,7 +17,7 @@ import { reportStartupFailure } from './desktop/startup-failure'
 import { WindowPresenter } from './desktop/window-presenter'
 import { AUDIO_SCHEME_PRIVILEGES, handleAudioProtocol } from './electron/audio-protocol'
 import { startDesktopShell, type DesktopShell } from './electron/desktop-shell'
-import { registerLinkHandler, watchSessionEnd, windowHandle } from './electron/desktop-ports'
+import { openFolderInFileManager, registerLinkHandler, watchSessionEnd, windowHandle } from './electron/desktop-ports'
 import { forwardEvents, registerIpcBridge } from './electron/ipc-bridge'
 import { createMainWindow } from './electron/main-window'
 
@@ -101,11 +101,15 @@ if (!app.requestSingleInstanceLock()) {
     start: async ({ hidden }) => {
       const registration = linkRegistration({ platform: process.platform, packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env })
       if (registration && !registerLinkHandler(registration)) log.warn('could not register as the hyper:// handler')
-      const booted = await AppServices.boot({ dataDir: app.getPath('userData') })
+      const booted = await AppServices.boot({ dataDir: app.getPath('userData'), openFolder: openFolderInFileManager })
       services = booted
       quit = new QuitSequence({
         stopShell: () => shell?.dispose(),
-        shutdown: () => booted.shutdown(),
+        shutdown: async () => {
+          const failures = await booted.shutdown()
+          // Each is logged by the stack already; this marks the quit as not clean.
+          if (failures.length > 0) throw new Error(`${failures.map((failure) => failure.name).join(', ')} did not close cleanly`)
+        },
         flushLogs,
         exit: (code) => app.exit(code)
       })

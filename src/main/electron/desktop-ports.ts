@@ -1,5 +1,6 @@
 import { join } from 'node:path'
-import { app, BaseWindow, BrowserWindow, Menu, nativeImage, Notification, Tray } from 'electron'
+import { ApiError } from '#shared/api'
+import { app, BaseWindow, BrowserWindow, Menu, nativeImage, Notification, shell, Tray } from 'electron'
 import type { DesktopNotice } from '../desktop/notifications'
 import type { TrayPort } from '../desktop/tray-controller'
 import type { OpenTarget } from '../desktop/hyper-links'
@@ -86,4 +87,13 @@ export function watchSessionEnd(onEnd: () => void): void {
   // Closed with the other windows when the app quits.
   const listener = new BaseWindow({ show: false, skipTaskbar: true, width: 1, height: 1, title: 'Voice Journal' })
   listener.on('session-end', onEnd)
+}
+
+/**
+ * Shows a folder in the system's file manager (Settings → Logs). The path is the app's own log
+ * folder, never one from the window; shell.openPath answers with an error text, or '' when it worked.
+ */
+export async function openFolderInFileManager(path: string): Promise<void> {
+  const problem = await shell.openPath(path)
+  if (problem) throw new ApiError('unavailable', `Could not open ${path}: ${problem}`)
 }
