@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { IntakeMode } from '#shared/intake'
 import type { Settings } from '../app/settings'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
-import { createSimAccount, VonageSimulator, type SimAccount } from '../vonage-sim'
+import { createSimAccount, VonageSimulator, type SimAccount } from '@voice-journal/vonage-sim'
 
 /**
  * "Simulate a call" for people without a Vonage account: the built-in Vonage simulator calls

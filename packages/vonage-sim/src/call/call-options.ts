@@ -1,7 +1,7 @@
-import type { CallerAudio } from './caller-audio'
-import type { SigningMode } from './callback-signing'
+import type { CallerAudio } from '../caller/caller-audio'
+import type { SigningMode } from '../webhooks/callback-signing'
 import type { StreamLegResult } from './websocket-leg'
-import type { SentCallback } from './webhook-client'
+import type { SentCallback } from '../webhooks/webhook-client'
 
 export interface PlaceCallOptions {
   /** The app's answer webhook; default: the simulated application's `answer_url`. */

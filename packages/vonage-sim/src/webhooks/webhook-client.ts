@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import type { SimAccount } from './account'
+import type { SimAccount } from '../account'
 import { authorizationFor, type SigningMode } from './callback-signing'
 
 /** Replies are read up to this size: an NCCO is small, anything bigger is a mistake. */

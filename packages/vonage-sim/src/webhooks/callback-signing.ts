@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
-import type { SimAccount } from './account'
-import { signHs256, type JwtClaims } from './jwt'
+import type { SimAccount } from '../account'
+import { signHs256, type JwtClaims } from '../jwt'
 
 /** How the simulator signs callbacks: correctly, or one of the ways a forged/broken request looks. */
 export type SigningMode = 'valid' | 'none' | 'wrong-secret' | 'stale-iat' | 'bad-payload-hash'
