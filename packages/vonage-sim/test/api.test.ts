@@ -147,6 +147,24 @@ describe('vonage-sim files API', () => {
     assert.match(await response.text(), /<html>/)
     assert.deepEqual(sim.downloads.map((d) => d.status), [200, 503, 503, 200, 200])
   })
+
+  it('answers 500 JSON to a request it failed on, and reports it to onRequestError', async () => {
+    const failures: string[] = []
+    const failing = await VonageSimulator.start({ onRequestError: (error, request) => failures.push(`${request.method} ${request.path}: ${error.message}`) })
+    try {
+      // A store that breaks under the API host: no request can make the simulator fail by itself.
+      failing.recordings.get = () => {
+        throw new Error('store unavailable')
+      }
+      const id = randomUUID()
+      const response = await get(`Bearer ${tokenGenerate(failing.account.applicationId, failing.account.privateKey)}`, `${failing.url}/v1/files/${id}`)
+      assert.equal(response.status, 500)
+      assert.equal(((await response.json()) as { title: string }).title, 'Internal Error')
+      assert.deepEqual(failures, [`GET /v1/files/${id}: store unavailable`])
+    } finally {
+      await failing.close()
+    }
+  })
 })
 
 describe('vonage-sim Applications API', () => {
