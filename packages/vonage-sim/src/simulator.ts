@@ -6,12 +6,12 @@ import { Hono } from 'hono'
 import { createSimAccount, type SimAccount } from './account'
 import { apiError } from './api/api-errors'
 import { addApplicationRoutes, type VonageApplication, type WebhookAddress } from './api/applications-api'
-import { placeCall } from './call/inbound-call'
-import type { CallHandle, PlaceCallOptions } from './call/call-options'
-import { loadCallerAudio, type CallerAudio } from './caller/caller-audio'
-import { DownloadFaults, type FakeBody } from './faults'
 import { addFileRoutes, type DownloadRecord } from './api/files-api'
 import { RecordingStore } from './api/recording-store'
+import type { CallHandle, PlaceCallOptions } from './call/call-options'
+import { placeCall } from './call/inbound-call'
+import { loadCallerAudio, type CallerAudio } from './caller/caller-audio'
+import { DownloadFaults, type FakeBody } from './faults'
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */

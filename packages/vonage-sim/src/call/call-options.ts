@@ -1,7 +1,7 @@
 import type { CallerAudio } from '../caller/caller-audio'
 import type { CallFaults } from '../faults'
-import type { StreamLegResult } from './websocket-leg'
 import type { SentCallback } from '../webhooks/webhook-client'
+import type { StreamLegResult } from './websocket-leg'
 
 /** A call's options; its fault knobs (`signing`, `duplicateEvents`, …) are the `CallFaults`. */
 export interface PlaceCallOptions extends CallFaults {
