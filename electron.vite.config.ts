@@ -1,20 +1,39 @@
-import { resolve } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const shared = { '@shared': resolve('src/shared') }
 
+/**
+ * "Simulate a call" bundles the Vonage simulator (packages/vonage-sim, a devDependency, so not
+ * externalized) into out/main. Its caller audio goes beside it, in out/main/resources/, where the
+ * simulator looks for it (packages/vonage-sim/src/caller/resources.ts); out/** is what the
+ * installers pack, so the packed app has it too.
+ */
+function simulatorResources(): Plugin {
+  const dir = resolve('packages/vonage-sim/resources')
+  return {
+    name: 'vonage-sim-resources',
+    generateBundle() {
+      for (const name of readdirSync(dir).filter((file) => !file.endsWith('.md'))) {
+        this.emitFile({ type: 'asset', fileName: `resources/${name}`, source: readFileSync(join(dir, name)) })
+      }
+    }
+  }
+}
+
 export default defineConfig({
   main: {
     resolve: { alias: shared },
+    plugins: [simulatorResources()],
     build: {
       rolldownOptions: {
-        // Two entries over the same services (the Electron adapter and the headless host), and the
-        // Vonage simulator's command line (`npm run simulate-call`).
+        // Two entries over the same services: the Electron adapter and the headless host.
         input: {
           index: resolve('src/main/index.ts'),
-          headless: resolve('src/main/headless.ts'),
-          'simulate-call': resolve('src/main/simulate-call.ts')
+          headless: resolve('src/main/headless.ts')
         }
       }
     }

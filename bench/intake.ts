@@ -11,12 +11,11 @@
  */
 import { fork } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { signCallback, VonageSimulator } from '../src/main/vonage-sim'
+import { loadCallerAudio, signCallback, VonageSimulator } from '@voice-journal/vonage-sim'
 import type { JournalStatus } from '#shared/dto'
 import type { IntakeMode } from '#shared/intake'
 import { startHeadless, type HeadlessApp } from '../test/helpers/headless-process'
@@ -120,7 +119,7 @@ async function recordRun(): Promise<void> {
   const data = await makeTempDir('voice-journal-bench-')
   const app = await startApp('record', simulator, network.bootstrap, data.dir)
   try {
-    const mp3 = readFileSync(new URL('../resources/simulator/caller.mp3', import.meta.url))
+    const mp3 = loadCallerAudio().mp3()
     for (const round of ['first burst after start', 'second burst'] as const) {
       const before = (await app.call<JournalStatus>('getStatus')).entries
       const events = Array.from({ length: 100 }, () => {

@@ -5,7 +5,7 @@
  * generator, not the app, is never what falls behind.
  */
 import { createHash } from 'node:crypto'
-import { callerAudioFromPcm, VonageSimulator, type SimAccount } from '../src/main/vonage-sim'
+import { callerAudioFromPcm, VonageSimulator, type SimAccount } from '@voice-journal/vonage-sim'
 
 export interface GeneratorJob {
   account: Omit<SimAccount, 'publicKey'>

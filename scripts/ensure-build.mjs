@@ -1,5 +1,5 @@
-// Builds the app when `out/` is missing or older than the sources, so `npm start` and
-// `npm run serve` never run a stale build.
+// Builds the app when `out/` is missing or older than the sources (the simulator's included: "Simulate
+// a call" bundles it), so `npm start` and `npm run serve` never run a stale build.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,9 +11,9 @@ const newestSource = (paths) =>
     .reduce((newest, path) => Math.max(newest, statSync(path).mtimeMs), 0)
 
 export function ensureBuild() {
-  const outputs = ['out/main/index.js', 'out/main/headless.js', 'out/preload/index.cjs', 'out/renderer/index.html']
+  const outputs = ['out/main/index.js', 'out/main/headless.js', 'out/main/resources/caller.wav', 'out/preload/index.cjs', 'out/renderer/index.html']
   const oldestOutput = outputs.every((path) => existsSync(path)) ? Math.min(...outputs.map((path) => statSync(path).mtimeMs)) : 0
-  if (oldestOutput > newestSource(['src', 'electron.vite.config.ts', 'package.json'])) return
+  if (oldestOutput > newestSource(['src', 'packages/vonage-sim/src', 'packages/vonage-sim/resources', 'electron.vite.config.ts', 'package.json'])) return
   console.error('Building Voice Journal…')
   const result = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit', shell: process.platform === 'win32' })
   if (result.status !== 0) process.exit(result.status ?? 1)

@@ -1,8 +1,8 @@
 // `npm test`: lint, type-check, the Electron security scan, build (the browser and multi-process
-// tests run the built app), then every test file with Node's test runner. Each step stops the run
-// if it fails.
+// tests run the built app), then every test file with Node's test runner, the workspace packages'
+// included. Each step stops the run if it fails.
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 
 const run = (label, command, args) => {
@@ -20,8 +20,11 @@ const testFiles = (dir) =>
     .map((name) => join(dir, name))
     .sort()
 
+// The workspace packages' own tests (what `npm test -w packages/<name>` runs) come first.
+const packageTests = readdirSync('packages').map((name) => join('packages', name, 'test')).filter((dir) => existsSync(dir))
+
 const only = process.argv.slice(2)
-const files = only.length > 0 ? only : ['test/unit', 'test/integration', 'test/e2e', 'test/electron'].flatMap(testFiles)
+const files = only.length > 0 ? only : [...packageTests, 'test/unit', 'test/integration', 'test/e2e', 'test/electron'].flatMap(testFiles)
 
 if (only.length === 0) {
   run('lint', 'npx', ['eslint', '.'])

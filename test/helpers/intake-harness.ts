@@ -1,6 +1,6 @@
 import type { IntakeMode } from '#shared/intake'
 import type { EntryDto } from '#shared/dto'
-import { callerAudioFromPcm, VonageSimulator, type CallerAudio } from '../../src/main/vonage-sim'
+import { callerAudioFromPcm, VonageSimulator, type CallerAudio } from '@voice-journal/vonage-sim'
 import { startHeadless, type HeadlessApp } from './headless-process'
 import { makeTempDir } from './temp-dir'
 import { startTestnet } from './testnet'

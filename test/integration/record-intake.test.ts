@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { signCallback } from '../../src/main/vonage-sim'
+import { signCallback } from '@voice-journal/vonage-sim'
 import type { JournalStatus } from '#shared/dto'
 import type { IntakeStatus } from '#shared/intake'
 import { IntakeHarness, toneAudio } from '../helpers/intake-harness'

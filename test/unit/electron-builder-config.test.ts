@@ -87,7 +87,7 @@ describe('electron-builder configuration', () => {
   it('packs the built app and its run-time resources, and prunes each platform to its own prebuilds', async () => {
     const config = await load()
     const files = config.files.flatMap((set) => set.filter)
-    for (const pattern of ['out/**', 'resources/simulator/**', 'resources/tray/**', 'package.json']) assert.ok(files.includes(pattern), pattern)
+    for (const pattern of ['out/**', 'resources/tray/**', 'package.json']) assert.ok(files.includes(pattern), pattern)
     for (const [key, platform] of [
       ['mac', 'darwin'],
       ['win', 'win32'],
@@ -170,10 +170,12 @@ describe('packing the app (electron-builder --dir, nothing downloaded)', { skip:
 
       const resources = join(output, `linux-${process.arch === 'x64' ? '' : `${process.arch}-`}unpacked`, 'resources')
       const packed = asar.listPackage(join(resources, 'app.asar')).map((file) => file.replaceAll('\\', '/'))
-      for (const file of ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/resources/simulator/caller.wav', '/resources/tray/tray.png']) {
+      // The Vonage simulator is bundled into out/main ("Simulate a call"), its caller audio beside it.
+      for (const file of ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/out/main/resources/caller.wav', '/out/main/resources/caller.mp3', '/resources/tray/tray.png']) {
         assert.ok(packed.includes(file), `${file} is packed`)
       }
-      for (const outside of ['/src', '/test', '/scripts', '/README.md', '/electron-builder.yml', '/resources/make-icons.mjs']) {
+      // The workspace package itself, and what only its command line needs (tsx, esbuild), stay out.
+      for (const outside of ['/src', '/test', '/scripts', '/packages', '/README.md', '/electron-builder.yml', '/resources/make-icons.mjs', '/node_modules/@voice-journal', '/node_modules/tsx', '/node_modules/esbuild']) {
         assert.ok(!packed.some((file) => file === outside || file.startsWith(`${outside}/`)), `${outside} stays out`)
       }
       assert.ok(!packed.some((file) => file.endsWith('.map') || file.endsWith('.bare')), 'no source maps or Bare addons')

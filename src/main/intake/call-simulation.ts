@@ -1,14 +1,18 @@
 import { join } from 'node:path'
+import { createSimAccount, VonageSimulator, type SimAccount } from '@voice-journal/vonage-sim'
 import type { IntakeMode } from '#shared/intake'
+import { logger } from '../app/logging'
 import type { Settings } from '../app/settings'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
-import { createSimAccount, VonageSimulator, type SimAccount } from '../vonage-sim'
+
+const log = logger('call-simulation')
 
 /**
- * "Simulate a call" for people without a Vonage account: the built-in Vonage simulator calls
- * this app's own webhooks, signed and downloaded exactly as Vonage would. While no Vonage
- * application is configured, intake runs with the simulator's credentials (see `effective`);
- * nothing else about the call's path differs from a real one.
+ * "Simulate a call" for people without a Vonage account: the Vonage simulator (the workspace
+ * package @voice-journal/vonage-sim, bundled into the build) calls this app's own webhooks, signed
+ * and downloaded exactly as Vonage would. While no Vonage application is configured, intake runs
+ * with the simulator's credentials (see `effective`); nothing else about the call's path differs
+ * from a real one. This is the app's only use of the package (lint keeps it so).
  */
 export class CallSimulation {
   private simulator: VonageSimulator | null = null
@@ -64,7 +68,10 @@ export class CallSimulation {
       const { publicKey: _publicKey, ...fixed } = saved
       const account = createSimAccount(fixed)
       if (!saved.privateKey) await writeJsonFile(file, { ...account, publicKey: undefined })
-      this.simulator = await VonageSimulator.start({ account })
+      this.simulator = await VonageSimulator.start({
+        account,
+        onRequestError: (err, request) => log.error({ err, ...request }, 'the simulated Vonage API failed a request')
+      })
       return this.simulator
     })()
     return this.starting

@@ -1,4 +1,4 @@
-import { verifyRs256 } from './jwt'
+import { verifyRs256 } from '../jwt'
 
 /** Clocks differ a little; a token issued a few seconds "from the future" is still accepted. */
 const CLOCK_SKEW_SECONDS = 30

@@ -1,9 +1,10 @@
-import type { CallerAudio } from './caller-audio'
-import type { SigningMode } from './callback-signing'
+import type { CallerAudio } from '../caller/caller-audio'
+import type { CallFaults } from '../faults'
+import type { SentCallback } from '../webhooks/webhook-client'
 import type { StreamLegResult } from './websocket-leg'
-import type { SentCallback } from './webhook-client'
 
-export interface PlaceCallOptions {
+/** A call's options; its fault knobs (`signing`, `duplicateEvents`, …) are the `CallFaults`. */
+export interface PlaceCallOptions extends CallFaults {
   /** The app's answer webhook; default: the simulated application's `answer_url`. */
   answerUrl?: string
   /** Default: the application's `answer_url.http_method`, else GET (Vonage's default). */
@@ -22,14 +23,6 @@ export interface PlaceCallOptions {
   dtmf?: string[]
   /** Press the record's `endOnKey` after speaking (default true); false = the caller hangs up instead. */
   pressEndOnKey?: boolean
-  /** How callbacks are signed (default 'valid'). */
-  signing?: SigningMode
-  /** Deliver every event and recording callback twice, as Vonage's retries can. */
-  duplicateEvents?: boolean
-  /** Post the recording event after `completed` instead of when the record ends (both happen). */
-  recordingEventAfterCompleted?: boolean
-  /** Post a failed recording's event: `recording_url: ""`, `size: 0`, nothing stored. */
-  emptyRecording?: boolean
   /** Also post the WebSocket leg's own events (its uuid, `direction: "outbound"`, `to` = the URI). */
   websocketLegEvents?: boolean
   /** `region_url` sent to the answer webhook (default https://api-us-3.vonage.com). */

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono'
+import type { DownloadFaults } from '../faults'
 import { apiError } from './api-errors'
 import { checkDownloadAuth } from './download-auth'
 import type { RecordingStore } from './recording-store'
@@ -10,20 +11,6 @@ export interface DownloadRecord {
   at: number
   /** Why it was refused, for 401/404/503. */
   reason?: string
-}
-
-/** A body served in place of a file's audio, to exercise the app's "is it audio" check. */
-export interface FakeBody {
-  contentType: string
-  body: string
-}
-
-/** Test knobs for downloads, read on every request. */
-export class DownloadFaults {
-  /** Requests still to fail, and with what status. */
-  failCount = 0
-  failStatus = 503
-  readonly fakeBodies = new Map<string, FakeBody>()
 }
 
 export interface FilesContext {

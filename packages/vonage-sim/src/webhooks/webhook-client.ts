@@ -1,7 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import type { SimAccount } from './account'
-import { authorizationFor, type SigningMode } from './callback-signing'
+import type { SimAccount } from '../account'
+import type { SigningMode } from '../faults'
+import { authorizationFor } from './callback-signing'
 
 /** Replies are read up to this size: an NCCO is small, anything bigger is a mistake. */
 const MAX_REPLY_BYTES = 1024 * 1024

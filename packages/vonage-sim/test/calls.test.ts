@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { tokenGenerate, verifySignature } from '@vonage/jwt'
 import { WebSocketServer } from 'ws'
-import { callerAudioFromPcm, NCCO_SYNTAX_ERROR, VonageSimulator, type PlaceCallOptions } from '../../src/main/vonage-sim'
-import { scanMp3, mp3DurationMs } from '../../src/main/vonage-sim/mp3'
+import { callerAudioFromPcm, NCCO_SYNTAX_ERROR, VonageSimulator, type PlaceCallOptions } from '../src/index'
+import { scanMp3, mp3DurationMs } from '../src/caller/mp3'
 
 /** One request the fake app received, with the exact bytes of its body. */
 interface Received {

@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import wavefile from 'wavefile'
-import type { SimAccount } from './account'
-import { CALLER_SAMPLE_RATE, type CallerAudio } from './caller-audio'
+import type { SimAccount } from '../account'
+import type { RecordingStore } from '../api/recording-store'
+import { CALLER_SAMPLE_RATE, type CallerAudio } from '../caller/caller-audio'
+import { truncateMp3 } from '../caller/mp3'
+import { NCCO_SYNTAX_ERROR, parseNcco, type ConnectAction, type InputAction, type NccoAction, type RecordAction, type TalkAction } from '../ncco/actions'
+import { sendCallback, type CallbackKind, type DeliveryOptions, type Reply } from '../webhooks/webhook-client'
 import { CallClock, isoMs, isoSeconds } from './call-clock'
 import type { CallHandle, CallResult, PlaceCallOptions, SimRecording } from './call-options'
-import { truncateMp3 } from './mp3'
-import { NCCO_SYNTAX_ERROR, parseNcco, type ConnectAction, type InputAction, type NccoAction, type RecordAction, type TalkAction } from './ncco'
-import type { RecordingStore } from './recording-store'
 import { runWebSocketLeg } from './websocket-leg'
-import { sendCallback, type CallbackKind, type DeliveryOptions, type Reply } from './webhook-client'
 
 /** What a call needs from the simulator around it. */
 export interface CallEnvironment {

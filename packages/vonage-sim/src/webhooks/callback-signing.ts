@@ -1,9 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
-import type { SimAccount } from './account'
-import { signHs256, type JwtClaims } from './jwt'
-
-/** How the simulator signs callbacks: correctly, or one of the ways a forged/broken request looks. */
-export type SigningMode = 'valid' | 'none' | 'wrong-secret' | 'stale-iat' | 'bad-payload-hash'
+import type { SimAccount } from '../account'
+import type { SigningMode } from '../faults'
+import { signHs256, type JwtClaims } from '../jwt'
 
 export interface SignatureOverrides {
   /** Sign with this secret instead of the account's. */

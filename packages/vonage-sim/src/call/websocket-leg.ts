@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { frameClock } from './frame-clock'
 import wavefile from 'wavefile'
 import WebSocket from 'ws'
-import { CALLER_SAMPLE_RATE } from './caller-audio'
-import type { WebSocketEndpoint } from './ncco'
+import { CALLER_SAMPLE_RATE } from '../caller/caller-audio'
+import type { WebSocketEndpoint } from '../ncco/actions'
+import { frameClock } from './frame-clock'
 
 /** Vonage sends one binary message per 20 ms of audio. */
 export const FRAME_MS = 20

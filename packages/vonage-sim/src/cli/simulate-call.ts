@@ -1,6 +1,6 @@
 /**
- * `npm run simulate-call -- --app http://127.0.0.1:3000`: one phone call placed on a running app
- * by the local Vonage simulator (src/main/vonage-sim). Progress goes to stderr, one JSON line with
+ * `vonage-sim --app http://127.0.0.1:3000` (in Voice Journal also `npm run simulate-call -- …`): one
+ * phone call placed on a running app by the simulator. Progress goes to stderr, one JSON line with
  * the outcome to stdout; exits 0 when the call completed.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import { loadCallerAudio, VonageSimulator, type CallerAudio, type CallResult, type SimAccount } from './vonage-sim'
+import { loadCallerAudio, VonageSimulator, type CallerAudio, type CallResult, type SimAccount } from '../index'
 
-const USAGE = `Usage: npm run simulate-call -- --app URL [options]
+const USAGE = `Usage: vonage-sim --app URL [options]
+       (from the Voice Journal project also: npm run simulate-call -- --app URL [options])
   --app URL               the app's webhook base: calls go to URL/webhooks/answer and URL/webhooks/event
   --mode record|stream    what you expect (informational: the app's NCCO decides)
   --from N                caller number, E.164 digits (default 447700900001)
@@ -42,7 +43,7 @@ interface CliOptions {
   lingerMs: number
 }
 
-const say = (line: string): void => console.error(`[simulate-call] ${line}`)
+const say = (line: string): void => console.error(`[vonage-sim] ${line}`)
 
 function parseOptions(argv: string[]): CliOptions {
   const { values } = parseArgs({
@@ -134,7 +135,7 @@ function checkReachable(app: string): Promise<void> {
     })
     request.once('timeout', () => request.destroy(new Error('no answer within 3 s')))
     request.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`The app is not reachable at ${app} (${error.code ?? error.message}). Start it first, e.g. \`npm run serve -- --webhook-port 3000\`, and pass its webhook address with --app.`))
+      reject(new Error(`The app is not reachable at ${app} (${error.code ?? error.message}). Start it first (Voice Journal: \`npm run serve -- --webhook-port 3000\`) and pass its webhook address with --app.`))
     )
   })
 }
@@ -169,7 +170,7 @@ async function main(): Promise<number> {
     say(`generated ${generated.join(', ')}: the app accepts this call only when started with`)
     for (const [name, value] of Object.entries(sim.appEnvironment(keyPath))) console.error(`  ${name}=${value}`)
     say(`then call it again with the same credentials:`)
-    console.error(`  npm run simulate-call -- --app ${options.app} --application-id ${sim.account.applicationId} --private-key ${keyPath} --secret ${sim.account.signatureSecret} --sim-port ${new URL(sim.url).port}`)
+    console.error(`  npx vonage-sim --app ${options.app} --application-id ${sim.account.applicationId} --private-key ${keyPath} --secret ${sim.account.signatureSecret} --sim-port ${new URL(sim.url).port}`)
   } else if (process.env.VONAGE_API_HOST && new URL(process.env.VONAGE_API_HOST).origin !== sim.url) {
     say(`note: VONAGE_API_HOST is ${process.env.VONAGE_API_HOST}, the simulator is ${sim.url}: the app downloads only from its own VONAGE_API_HOST`)
   }

@@ -1,17 +1,18 @@
 import { strict as assert } from 'node:assert'
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto'
 import { lookup as dnsLookup, type LookupOptions } from 'node:dns'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { pathToFileURL } from 'node:url'
 import { tokenGenerate, verifySignature } from '@vonage/jwt'
 import { Vonage } from '@vonage/server-sdk'
 import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
 import wavefile from 'wavefile'
-import { createSimAccount, loadCallerAudio, signCallback, simulatorResourcesDir, VonageSimulator, wavToPcm } from '../../src/main/vonage-sim'
-import { signHs256, signRs256 } from '../../src/main/vonage-sim/jwt'
-import { mp3DurationMs, scanMp3, truncateMp3 } from '../../src/main/vonage-sim/mp3'
+import { CALLER_AUDIO_FILES, callerAudioDir, createSimAccount, loadCallerAudio, signCallback, VonageSimulator, wavToPcm } from '../src/index'
+import { signHs256, signRs256 } from '../src/jwt'
+import { mp3DurationMs, scanMp3, truncateMp3 } from '../src/caller/mp3'
 
 const claimsOf = (header: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(header.replace(/^Bearer /, '').split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>
@@ -146,6 +147,24 @@ describe('vonage-sim files API', () => {
     assert.match(await response.text(), /<html>/)
     assert.deepEqual(sim.downloads.map((d) => d.status), [200, 503, 503, 200, 200])
   })
+
+  it('answers 500 JSON to a request it failed on, and reports it to onRequestError', async () => {
+    const failures: string[] = []
+    const failing = await VonageSimulator.start({ onRequestError: (error, request) => failures.push(`${request.method} ${request.path}: ${error.message}`) })
+    try {
+      // A store that breaks under the API host: no request can make the simulator fail by itself.
+      failing.recordings.get = () => {
+        throw new Error('store unavailable')
+      }
+      const id = randomUUID()
+      const response = await get(`Bearer ${tokenGenerate(failing.account.applicationId, failing.account.privateKey)}`, `${failing.url}/v1/files/${id}`)
+      assert.equal(response.status, 500)
+      assert.equal(((await response.json()) as { title: string }).title, 'Internal Error')
+      assert.deepEqual(failures, [`GET /v1/files/${id}: store unavailable`])
+    } finally {
+      await failing.close()
+    }
+  })
 })
 
 describe('vonage-sim Applications API', () => {
@@ -192,13 +211,31 @@ describe('vonage-sim Applications API', () => {
 })
 
 describe('vonage-sim caller audio', () => {
-  it('ships 6–10 s of 16 kHz speech as WAV and MP3 under resources/simulator', () => {
-    assert.ok(existsSync(join(simulatorResourcesDir(), 'caller.wav')))
+  it('ships 6–10 s of 16 kHz speech as WAV and MP3 under resources/', () => {
+    assert.equal(callerAudioDir(), join(import.meta.dirname, '..', 'resources'))
+    assert.ok(existsSync(join(callerAudioDir(), 'caller.wav')))
     const audio = loadCallerAudio()
     assert.ok(audio.durationMs >= 6000 && audio.durationMs <= 10_000, `${audio.durationMs} ms`)
     assert.equal(audio.pcm!.length, (audio.durationMs * 16000) / 1000)
     const mp3 = audio.mp3()
     assert.ok(Math.abs(mp3DurationMs(scanMp3(mp3)!, mp3) - audio.durationMs) < 150)
+  })
+
+  it('finds the caller audio copied beside a bundle that inlines the package', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vonage-sim-'))
+    try {
+      // An app's layout: its own resources/ (icons) at the top, the bundle in out/main/chunks/.
+      mkdirSync(join(dir, 'resources'))
+      writeFileSync(join(dir, 'resources', 'icon.png'), '')
+      mkdirSync(join(dir, 'out', 'main', 'chunks'), { recursive: true })
+      const chunk = pathToFileURL(join(dir, 'out', 'main', 'chunks', 'simulator.js')).href
+      assert.throws(() => callerAudioDir(chunk), /caller audio \(resources\/caller\.wav\) was not found above/)
+      mkdirSync(join(dir, 'out', 'main', 'resources'))
+      for (const name of CALLER_AUDIO_FILES) writeFileSync(join(dir, 'out', 'main', 'resources', name), readFileSync(join(callerAudioDir(), name)))
+      assert.equal(callerAudioDir(chunk), join(dir, 'out', 'main', 'resources'))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('converts any WAV to 16 kHz mono and reads MP3 as is', () => {

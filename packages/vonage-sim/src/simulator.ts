@@ -4,13 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { getRequestListener } from '@hono/node-server'
 import { Hono } from 'hono'
 import { createSimAccount, type SimAccount } from './account'
-import { apiError } from './api-errors'
-import { addApplicationRoutes, type VonageApplication, type WebhookAddress } from './applications-api'
-import { placeCall } from './call'
-import type { CallHandle, PlaceCallOptions } from './call-options'
-import { loadCallerAudio, type CallerAudio } from './caller-audio'
-import { addFileRoutes, DownloadFaults, type DownloadRecord, type FakeBody } from './files-api'
-import { RecordingStore } from './recording-store'
+import { apiError } from './api/api-errors'
+import { addApplicationRoutes, type VonageApplication, type WebhookAddress } from './api/applications-api'
+import { addFileRoutes, type DownloadRecord } from './api/files-api'
+import { RecordingStore } from './api/recording-store'
+import type { CallHandle, PlaceCallOptions } from './call/call-options'
+import { placeCall } from './call/inbound-call'
+import { loadCallerAudio, type CallerAudio } from './caller/caller-audio'
+import { DownloadFaults, type FakeBody } from './faults'
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */
@@ -19,13 +20,15 @@ export interface SimulatorOptions {
   port?: number
   /** Fixed credentials (e.g. the app's own); anything missing is generated. */
   account?: Partial<Omit<SimAccount, 'publicKey'>>
-  /** Delay before every API response (downloads, Applications API), in ms. */
+  /** Fault knob: delay before every API response (downloads, Applications API), in ms. */
   latencyMs?: number
   /** The application's voice webhooks, as the Vonage dashboard would hold them. */
   answerUrl?: string
   eventUrl?: string
   /** Recording retention (default 30 days). */
   retentionMs?: number
+  /** A request the API host failed on (it answers 500); default: printed to stderr. */
+  onRequestError?: (error: Error, request: { method: string; path: string }) => void
 }
 
 /**
@@ -36,7 +39,7 @@ export class VonageSimulator {
   readonly recordings: RecordingStore
   /** Every file download request, in order, with the status it got. */
   readonly downloads: DownloadRecord[] = []
-  /** Delay before every API response, in ms; change it at any time. */
+  /** Fault knob: delay before every API response, in ms; change it at any time. */
   latencyMs: number
   private readonly faults = new DownloadFaults()
   private readonly server: Server
@@ -82,8 +85,9 @@ export class VonageSimulator {
       set: (application) => (this.applicationState = application)
     })
     app.notFound((c) => apiError(c, 404, 'Not Found', `The simulator has no ${c.req.method} ${new URL(c.req.url).pathname}.`))
+    const onRequestError = options.onRequestError ?? ((error, request) => console.error(`[vonage-sim] ${request.method} ${request.path} failed:`, error))
     app.onError((error, c) => {
-      console.error('[vonage-sim] request failed:', error)
+      onRequestError(error, { method: c.req.method, path: new URL(c.req.url).pathname })
       return apiError(c, 500, 'Internal Error', error.message)
     })
     this.server = createServer(getRequestListener(app.fetch))
@@ -122,13 +126,13 @@ export class VonageSimulator {
     }
   }
 
-  /** The next `count` file downloads fail with `status` (default 503), before any other check. */
+  /** Fault knob: the next `count` file downloads fail with `status` (default 503), before any other check. */
   failNextDownloads(count: number, status = 503): void {
     this.faults.failCount = count
     this.faults.failStatus = status
   }
 
-  /** Downloads of `fileId` answer 200 with this body instead of the audio (default: an HTML page labelled audio/mpeg). */
+  /** Fault knob: downloads of `fileId` answer 200 with this body instead of the audio (default: an HTML page labelled audio/mpeg). */
   serveNonAudio(fileId: string, fake: Partial<FakeBody> = {}): void {
     this.faults.fakeBodies.set(fileId, {
       contentType: fake.contentType ?? 'audio/mpeg',
@@ -136,7 +140,7 @@ export class VonageSimulator {
     })
   }
 
-  /** Ages a recording past Vonage's 30 days: its URL then answers 404. */
+  /** Fault knob: ages a recording past Vonage's 30 days; its URL then answers 404. */
   expireRecording(fileId: string): void {
     this.recordings.expire(fileId)
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import wavefile from 'wavefile'
 import { encodeMp3, mp3DurationMs, scanMp3 } from './mp3'
-import { simulatorResourcesDir } from './resources'
+import { CALLER_AUDIO_FILES, callerAudioDir } from './resources'
 
 /** The rate the simulated caller's audio is kept at: Vonage's wideband L16 and its recordings. */
 export const CALLER_SAMPLE_RATE = 16000
@@ -19,15 +19,16 @@ export interface CallerAudio {
 }
 
 /**
- * The caller's audio: the bundled speech (`resources/simulator/caller.{wav,mp3}`) by default, or
+ * The caller's audio: the bundled speech (`resources/caller.{wav,mp3}`) by default, or
  * a user's WAV (any rate, channels, bit depth: converted to 16 kHz mono 16-bit) or MP3 (used as is,
  * so it can be recorded but not streamed).
  */
 export function loadCallerAudio(file?: string): CallerAudio {
   if (!file) {
-    const dir = simulatorResourcesDir()
-    const pcm = wavToPcm(readFileSync(join(dir, 'caller.wav')))
-    const mp3 = readFileSync(join(dir, 'caller.mp3'))
+    const dir = callerAudioDir()
+    const [wavFile, mp3File] = CALLER_AUDIO_FILES
+    const pcm = wavToPcm(readFileSync(join(dir, wavFile)))
+    const mp3 = readFileSync(join(dir, mp3File))
     return { source: 'bundled speech', durationMs: (pcm.length * 1000) / CALLER_SAMPLE_RATE, pcm, mp3: () => mp3 }
   }
   let bytes: Buffer

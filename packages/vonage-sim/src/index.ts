@@ -1,0 +1,29 @@
+/**
+ * A local simulator of the Vonage Voice API, for tests, the `vonage-sim` command and Voice Journal's
+ * "Simulate a call": the API host an app downloads recordings from and manages its application on,
+ * and the caller that places signed webhooks, runs the NCCO, records and streams like Vonage. This
+ * is the package's whole public API; README.md describes it.
+ */
+
+// The simulator and its account.
+export { VonageSimulator, type SimulatorOptions } from './simulator'
+export { createSimAccount, type SimAccount } from './account'
+
+// Calls: what to place, what happened.
+export type { CallHandle, CallResult, PlaceCallOptions, SimRecording } from './call/call-options'
+export { FRAME_MS, pcmFrames, type StreamLegResult } from './call/websocket-leg'
+export type { SentCallback } from './webhooks/webhook-client'
+export { NCCO_SYNTAX_ERROR } from './ncco/actions'
+
+// What the caller says.
+export { CALLER_SAMPLE_RATE, callerAudioFromPcm, loadCallerAudio, wavToPcm, type CallerAudio } from './caller/caller-audio'
+export { CALLER_AUDIO_FILES, callerAudioDir } from './caller/resources'
+
+// Fault knobs, and signatures forged by hand.
+export { SIGNING_MODES, type CallFaults, type FakeBody, type SigningMode } from './faults'
+export { payloadHash, signCallback, type SignatureOverrides } from './webhooks/callback-signing'
+
+// The API host's records and checks.
+export type { VonageApplication, WebhookAddress } from './api/applications-api'
+export type { DownloadRecord } from './api/files-api'
+export { checkDownloadAuth } from './api/download-auth'
