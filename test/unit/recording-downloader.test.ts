@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import { getGlobalDispatcher } from 'undici'
 import type { Settings } from '../../src/main/app/settings'
 import { DownloadError, downloadRecording } from '../../src/main/intake/recording-downloader'
-import { createSimAccount, loadCallerAudio, VonageSimulator } from '../../src/main/vonage-sim'
+import { createSimAccount, loadCallerAudio, VonageSimulator } from '@voice-journal/vonage-sim'
 import { makeTempDir } from '../helpers/temp-dir'
 
 /** Settings with just what a download reads: the application and the configured API host. */
