@@ -272,9 +272,13 @@ describe('vonage-sim calls', () => {
     const elapsed = socket.closedAt! - socket.openedAt
     assert.ok(elapsed >= 950, `1 s of audio took ${elapsed.toFixed(0)} ms`)
     assert.ok(elapsed < 1600, `1 s of audio took ${elapsed.toFixed(0)} ms`)
-    // Frame k is due k × 20 ms after the first: none early, and no lateness piling up.
-    const first = socket.at[0]!
-    socket.at.forEach((at, k) => assert.ok(at - first >= k * 20 - 5 && at - first <= k * 20 + 100, `frame ${k} at ${(at - first).toFixed(1)} ms`))
+    // Frame k is due k × 20 ms after the leg starts, which is after the socket opened: none may
+    // come early. Measured from the open rather than from frame 0, whose own delivery can be late
+    // on a loaded machine and would make later, punctual frames look early. No lateness piles up.
+    socket.at.forEach((at, k) => {
+      const offset = at - socket.openedAt
+      assert.ok(offset >= k * 20 - 2 && offset <= k * 20 + 250, `frame ${k} at ${offset.toFixed(1)} ms after the socket opened`)
+    })
   })
 
   it('honours the connect limit', async () => {
