@@ -2,17 +2,19 @@ import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import { normalize as normalizeKey } from 'hypercore-id-encoding'
 import { ApiError } from '#shared/api'
-import type { JournalInfo, JournalStatus, LibraryItem, Provenance, SeedingProgress, SeedingState } from '#shared/dto'
+import type { JournalInfo, JournalStatus, LibraryItem, SeedingProgress, SeedingState } from '#shared/dto'
 import { journalLink, KEY_HELP, parseJournalLink } from '#shared/journal-key'
 import type { EntriesAdded } from '../app/app-events'
-import { isEntryPath } from '../journal/entry-path'
+import { logger } from '../app/logging'
 import type { Journal } from '../journal/journal'
 import type { JournalStore } from '../journal/journal-store'
 import type { SwarmService } from '../network/swarm-service'
-import { copyIntoFork } from './fork-journal'
+import { EntryAnnouncer } from './entry-announcer'
+import { EventPacer } from './event-pacer'
+import { cleanName, ForkRunner } from './fork-runner'
 import { LibraryFile, type LibraryRecord } from './library-file'
+import { ProvenanceCache } from './provenance-cache'
 import { Seeder } from './seeder'
-import { logger } from '../app/logging'
 
 const log = logger('library')
 
@@ -27,8 +29,6 @@ interface LibraryEvents {
 const STATUS_PUSH_DELAY_MS = 100
 const LIBRARY_PUSH_DELAY_MS = 300
 const BLOCKS_PUSH_DELAY_MS = 250
-/** A peer's new entries are gathered for this long before one "new entries" notice goes out. */
-const NEW_ENTRIES_DELAY_MS = 1000
 
 const DEFAULT_NAMESPACE = 'default'
 export const OWN_JOURNAL_NAME = 'My journal'
@@ -37,20 +37,21 @@ export const OWN_JOURNAL_NAME = 'My journal'
 interface OpenJournal {
   journal: Journal
   seeder: Seeder | null
-  timers: Partial<Record<'status' | 'blocks' | 'entries', NodeJS.Timeout>>
-  /** Version up to which a peer's entries have been announced as new. */
-  seenVersion: number
 }
 
 /**
  * The user's journals: their own (one of them active: calls and imports go there), the ones they
  * follow and their forks. Every journal in it is open, joined to the swarm and served; the
- * library's saved state survives restarts, and followed journals rejoin and resume seeding.
+ * library's saved state (library.json, LibraryFile) survives restarts, and followed journals
+ * rejoin and resume seeding. This file is the registry; pushing events, announcing new entries,
+ * provenance and forks each have their own file beside it.
  */
 export class Library extends EventEmitter<LibraryEvents> {
   private readonly open = new Map<string, OpenJournal>()
-  private readonly provenance = new Map<string, Provenance | null>()
-  private libraryTimer: NodeJS.Timeout | null = null
+  private readonly pacer = new EventPacer()
+  private readonly announcer: EntryAnnouncer
+  private readonly provenance: ProvenanceCache
+  private readonly forks: ForkRunner
   private closed = false
 
   private constructor(
@@ -59,6 +60,23 @@ export class Library extends EventEmitter<LibraryEvents> {
     private readonly swarm: SwarmService
   ) {
     super()
+    this.announcer = new EntryAnnouncer(this.pacer, (key) => this.file.find(key)?.name ?? null, (added) => this.emit('entries-added', added))
+    this.provenance = new ProvenanceCache(
+      () => this.pushLibrary(),
+      (journal) => !this.closed && this.open.has(journal.id)
+    )
+    this.forks = new ForkRunner(
+      {
+        journal: (key) => this.journal(key),
+        find: (key) => this.find(key),
+        nameOf: (key) => this.requireRecord(key).name,
+        openOwn: (namespace) => this.journals.openOwn(namespace),
+        addOwn: (journal, namespace, kind, name, pendingFork) => this.addOwnRecord(journal, namespace, kind, name, pendingFork),
+        forget: (key, journal) => this.forget(key, journal),
+        finished: (key) => this.file.update(key, { pendingFork: undefined })
+      },
+      this.provenance
+    )
   }
 
   static async boot(options: { dataDir: string; journals: JournalStore; swarm: SwarmService }): Promise<Library> {
@@ -72,7 +90,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     for (const record of file.records) await library.openRecord(record)
     // A fork the app stopped copying (a crash, a quit) carries on; copying skips what is there.
     for (const record of file.records.filter((r) => r.pendingFork)) {
-      library.completeFork(record).then(
+      library.forks.complete(record).then(
         () => library.pushLibrary(),
         (error: unknown) => log.warn({ err: error, fork: record.key }, `the fork "${record.name}" is not finished yet`)
       )
@@ -95,7 +113,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   journal(ref?: string): Journal {
     if (ref === undefined) return this.active
     const journal = this.find(ref)
-    if (!journal) throw new ApiError('not-found', 'That journal is not in your library.')
+    if (!journal) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
     return journal
   }
 
@@ -122,15 +140,14 @@ export class Library extends EventEmitter<LibraryEvents> {
       version: journal.drive.version,
       lookingForPeers: journal.lookingForPeers,
       seeding: seeder ? seeder.progress() : COMPLETE_OWN,
-      provenance: this.provenanceOf(journal),
+      provenance: this.provenance.peek(journal),
       addedAt: record.addedAt
     }
   }
 
   /** The window's header for a journal; waits for the provenance record (the list does not). */
   async info(journal: Journal): Promise<JournalInfo> {
-    const provenance = this.provenance.get(journal.id) ?? (await journal.provenance())
-    if (provenance) this.provenance.set(journal.id, provenance)
+    const provenance = await this.provenance.read(journal)
     const item = this.item(journal.id)
     return { key: item.key, link: item.link, writable: item.writable, name: item.name, kind: item.kind, active: item.active, provenance }
   }
@@ -142,7 +159,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   async add(link: string): Promise<{ item: LibraryItem; version?: number }> {
     const parsed = parseJournalLink(link)
     const key = parsed && safeNormalize(parsed.key)
-    if (!parsed || !key) throw new ApiError('bad-request', KEY_HELP)
+    if (!parsed || !key) throw new ApiError('bad-request', KEY_HELP, 'link')
     const version = parsed.version === undefined ? {} : { version: parsed.version }
     if (this.open.has(key)) return { item: this.item(key), ...version }
     const record: LibraryRecord = { key, kind: 'followed', name: `Journal ${key.slice(0, 8)}`, seeding: 'off', addedAt: Date.now() }
@@ -154,7 +171,9 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   async create(name: string): Promise<LibraryItem> {
     const namespace = `journal-${randomUUID()}`
-    return this.addOwn(await this.journals.openOwn(namespace), namespace, 'own', cleanName(name) || 'New journal')
+    const journal = await this.journals.openOwn(namespace)
+    await this.addOwnRecord(journal, namespace, 'own', cleanName(name) || 'New journal')
+    return this.item(journal.id)
   }
 
   async remove(key: string, confirmWritable: boolean): Promise<void> {
@@ -196,50 +215,15 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   /** A new writable journal holding `key`'s entries at `version` (default: now), with its provenance. */
   async fork(key: string, options: { version?: number; name?: string; makeActive?: boolean }): Promise<LibraryItem> {
-    const source = this.journal(key)
-    if (source.drive.version <= 1 && !source.writable) await source.drive.update({ wait: true })
-    const version = options.version ?? source.drive.version
-    if (!Number.isSafeInteger(version) || version < 1 || version > source.drive.version) {
-      throw new ApiError('bad-request', `Version must be a whole number from 1 to ${source.drive.version}`)
-    }
-    const sourceName = this.requireRecord(source.id).name
-    const namespace = `fork-${randomUUID()}`
-    const target = await this.journals.openOwn(namespace)
-    const name = cleanName(options.name ?? '') || `${sourceName} (fork of version ${version})`
-    // Saved before the copy starts, so a copy cut short by a crash is finished at the next start.
-    const record = await this.addOwnRecord(target, namespace, 'fork', name, { from: source.id, version })
-    try {
-      await this.completeFork(record)
-    } catch (error) {
-      await this.forget(record.key, target)
-      throw error
-    }
-    return options.makeActive ? this.setActive(record.key) : this.item(record.key)
-  }
-
-  /** Copies a fork's source into it (again: entries already there are skipped) and marks it done. */
-  private async completeFork(record: LibraryRecord): Promise<void> {
-    const pending = record.pendingFork
-    const target = this.open.get(record.key)?.journal
-    if (!pending || !target) return
-    const source = this.find(pending.from)
-    if (!source) throw new Error(`the journal it is forked from (${pending.from}) is no longer in the library`)
-    if (source.drive.version < pending.version && !source.writable) await source.drive.update({ wait: true })
-    this.provenance.set(record.key, await copyIntoFork(source, pending.version, target))
-    await this.file.update(record.key, { pendingFork: undefined })
+    const forkKey = await this.forks.fork(key, options)
+    return options.makeActive ? this.setActive(forkKey) : this.item(forkKey)
   }
 
   async close(): Promise<void> {
     this.closed = true
-    if (this.libraryTimer) clearTimeout(this.libraryTimer)
-    for (const key of this.open.keys()) this.stopTimers(key)
+    this.pacer.close()
     for (const { seeder } of this.open.values()) seeder?.close()
     await this.file.flush()
-  }
-
-  private async addOwn(journal: Journal, namespace: string, kind: 'own' | 'fork', name: string): Promise<LibraryItem> {
-    await this.addOwnRecord(journal, namespace, kind, name)
-    return this.item(journal.id)
   }
 
   private async addOwnRecord(journal: Journal, namespace: string, kind: 'own' | 'fork', name: string, pendingFork?: LibraryRecord['pendingFork']): Promise<LibraryRecord> {
@@ -253,7 +237,8 @@ export class Library extends EventEmitter<LibraryEvents> {
   /** Takes a journal out of the library (the checks are the caller's) and stops serving it. */
   private async forget(key: string, journal: Journal): Promise<void> {
     this.open.get(key)?.seeder?.close()
-    this.stopTimers(key)
+    this.pacer.cancel(`${key}:`)
+    this.announcer.forget(key)
     this.open.delete(key)
     await this.file.remove(key)
     await this.swarm.leave(journal)
@@ -268,11 +253,9 @@ export class Library extends EventEmitter<LibraryEvents> {
       opened ?? (record.namespace ? await this.journals.openOwn(record.namespace) : await this.journals.openRemote(record.key))
     if (journal.id !== record.key) throw new Error(`library.json: journal ${record.name} opened as ${journal.id}, expected ${record.key}`)
     const seeder = journal.writable ? null : new Seeder(journal, record.seeding)
-    // A peer's journal with nothing here yet starts at 0: its first sync is not "new entries".
-    const seenVersion = journal.drive.core.length === 0 ? 0 : journal.drive.version
-    const entry: OpenJournal = { journal, seeder, timers: {}, seenVersion }
-    this.open.set(journal.id, entry)
-    this.watch(entry)
+    this.open.set(journal.id, { journal, seeder })
+    this.watch(journal, seeder)
+    this.announcer.watch(journal)
     this.swarm.join(journal)
     if (!journal.writable) {
       // Learn the latest length from peers in the background; nothing waits on it.
@@ -280,91 +263,29 @@ export class Library extends EventEmitter<LibraryEvents> {
     }
   }
 
-  private watch(entry: OpenJournal): void {
-    const { journal, seeder, timers } = entry
-    const later = (name: 'status' | 'blocks' | 'entries', delay: number, run: () => void): void => {
-      if (timers[name] || this.closed) return
-      timers[name] = setTimeout(() => {
-        delete timers[name]
-        if (!this.closed && this.open.get(journal.id) === entry) run()
-      }, delay)
-    }
+  /** Forwards a journal's changes to the window, paced, for as long as it is in the library. */
+  private watch(journal: Journal, seeder: Seeder | null): void {
+    const inLibrary = (): boolean => this.open.get(journal.id)?.journal === journal
     const pushStatus = (): void =>
-      later('status', STATUS_PUSH_DELAY_MS, () => {
+      this.pacer.later(`${journal.id}:status`, STATUS_PUSH_DELAY_MS, () => {
+        if (!inLibrary()) return
         journal.status().then(
           (status) => this.emit('status', status),
           (error: unknown) => log.error({ err: error, journal: journal.id }, 'cannot read journal status')
         )
       })
-    journal.on('change', () => {
-      pushStatus()
-      this.pushLibrary()
-      if (journal.writable) return
-      // The first data from a peer is the journal as it was found, not news: it is the baseline.
-      if (entry.seenVersion === 0) entry.seenVersion = journal.drive.version
-      else later('entries', NEW_ENTRIES_DELAY_MS, () => void this.announceNewEntries(entry))
-    })
-    journal.on('peers', () => {
-      pushStatus()
-      this.pushLibrary()
-    })
-    journal.on('blocks', () => later('blocks', BLOCKS_PUSH_DELAY_MS, () => this.emit('blocks', { journal: journal.id })))
-    journal.on('added', (dto) => {
-      if (dto.source === 'import') return
-      const record = this.file.find(journal.id)
-      this.emit('entries-added', {
-        journal: journal.id,
-        name: record?.name ?? journal.id,
-        writable: true,
-        source: 'call',
-        entries: [{ path: dto.path, ...(dto.title ? { title: dto.title } : {}) }]
+    for (const event of ['change', 'peers'] as const) {
+      journal.on(event, () => {
+        pushStatus()
+        this.pushLibrary()
       })
-    })
+    }
+    journal.on('blocks', () => this.pacer.later(`${journal.id}:blocks`, BLOCKS_PUSH_DELAY_MS, () => inLibrary() && this.emit('blocks', { journal: journal.id })))
     seeder?.on('progress', () => this.pushLibrary())
   }
 
-  /** A followed journal's entries that are new since the last announcement (or since its first sync). */
-  private async announceNewEntries(entry: OpenJournal): Promise<void> {
-    const { journal } = entry
-    const since = entry.seenVersion
-    const now = journal.drive.version
-    entry.seenVersion = now
-    if (now <= since) return
-    const entries: EntriesAdded['entries'] = []
-    try {
-      for await (const { left, right } of journal.drive.diff(since, '/recordings')) {
-        if (left && !right && isEntryPath(left.key)) {
-          const title = (left.value.metadata as { title?: unknown } | null)?.title
-          entries.push({ path: left.key, ...(typeof title === 'string' && title ? { title } : {}) })
-        }
-      }
-    } catch (error) {
-      // The journal closed or its peer left mid-read; the next change announces again.
-      log.debug({ err: error, journal: journal.id }, 'new entries not announced yet')
-      return
-    }
-    const record = this.file.find(journal.id)
-    if (entries.length && record) this.emit('entries-added', { journal: journal.id, name: record.name, writable: false, source: 'peer', entries })
-  }
-
   private pushLibrary(): void {
-    if (this.libraryTimer || this.closed) return
-    this.libraryTimer = setTimeout(() => {
-      this.libraryTimer = null
-      if (!this.closed) this.emit('library', this.items())
-    }, LIBRARY_PUSH_DELAY_MS)
-  }
-
-  /** Provenance from cache; a journal not read yet is read in the background and pushed when known. */
-  private provenanceOf(journal: Journal): Provenance | null {
-    if (this.provenance.has(journal.id)) return this.provenance.get(journal.id) ?? null
-    journal.provenance().then((provenance) => {
-      if (this.closed || !this.open.has(journal.id)) return
-      // "None" from a journal with nothing replicated yet is not an answer; ask again later.
-      if (provenance || journal.drive.core.length > 0) this.provenance.set(journal.id, provenance)
-      if (provenance) this.pushLibrary()
-    }, (error: unknown) => log.debug({ err: error, journal: journal.id }, 'provenance not readable yet'))
-    return null
+    this.pacer.later('library', LIBRARY_PUSH_DELAY_MS, () => this.emit('library', this.items()))
   }
 
   private firstWritable(): string {
@@ -375,21 +296,14 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   private require(key: string): Journal {
     const open = this.open.get(key)
-    if (!open) throw new ApiError('not-found', 'That journal is not in your library.')
+    if (!open) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
     return open.journal
   }
 
   private requireRecord(key: string): LibraryRecord {
     const record = this.file.find(key)
-    if (!record || !this.open.has(key)) throw new ApiError('not-found', 'That journal is not in your library.')
+    if (!record || !this.open.has(key)) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
     return record
-  }
-
-  private stopTimers(key: string): void {
-    const open = this.open.get(key)
-    if (!open) return
-    for (const timer of Object.values(open.timers)) clearTimeout(timer)
-    open.timers = {}
   }
 }
 
@@ -399,10 +313,6 @@ function safeNormalize(ref: string): string | null {
   try {
     return normalizeKey(ref.trim().toLowerCase())
   } catch {
-    return null
+    return null // not a key at all: the caller says what a key looks like
   }
-}
-
-function cleanName(name: string): string {
-  return name.replace(/\s+/g, ' ').trim().slice(0, 100)
 }

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto'
+import { ApiError } from '#shared/api'
+import type { Journal } from '../journal/journal'
+import { copyIntoFork } from './fork-journal'
+import type { LibraryRecord } from './library-file'
+import type { ProvenanceCache } from './provenance-cache'
+
+/** What forking needs from the library: finding journals, and adding or dropping the new one. */
+export interface ForkHost {
+  /** The journal a key names in the library (throws not-found). */
+  journal(key: string): Journal
+  find(key: string): Journal | undefined
+  nameOf(key: string): string
+  /** A new writable journal in its own Corestore namespace. */
+  openOwn(namespace: string): Promise<Journal>
+  /** Saves and opens a journal of mine in the library. */
+  addOwn(journal: Journal, namespace: string, kind: 'fork', name: string, pendingFork: LibraryRecord['pendingFork']): Promise<LibraryRecord>
+  /** Takes a journal out of the library again (a fork that could not be made). */
+  forget(key: string, journal: Journal): Promise<void>
+  /** Marks a fork's copy as finished in library.json. */
+  finished(key: string): Promise<void>
+}
+
+/**
+ * Forks: a new writable journal holding another's entries at a version, with its provenance.
+ * The fork is saved in the library before its copy starts, so a copy cut short by a crash or a
+ * quit is finished at the next start (`complete`), copying only what is not there yet.
+ */
+export class ForkRunner {
+  constructor(
+    private readonly host: ForkHost,
+    private readonly provenance: ProvenanceCache
+  ) {}
+
+  /** Forks `key` at `version` (default: its latest); resolves with the fork's key once copied. */
+  async fork(key: string, options: { version?: number; name?: string }): Promise<string> {
+    const source = this.host.journal(key)
+    if (source.drive.version <= 1 && !source.writable) await source.drive.update({ wait: true })
+    const version = options.version ?? source.drive.version
+    if (!Number.isSafeInteger(version) || version < 1 || version > source.drive.version) {
+      throw new ApiError('bad-request', `Version must be a whole number from 1 to ${source.drive.version}`)
+    }
+    const namespace = `fork-${randomUUID()}`
+    const target = await this.host.openOwn(namespace)
+    const name = cleanName(options.name ?? '') || `${this.host.nameOf(source.id)} (fork of version ${version})`
+    const record = await this.host.addOwn(target, namespace, 'fork', name, { from: source.id, version })
+    try {
+      await this.complete(record)
+    } catch (error) {
+      await this.host.forget(record.key, target)
+      throw error
+    }
+    return record.key
+  }
+
+  /** Copies a fork's source into it (again: entries already there are skipped) and marks it done. */
+  async complete(record: LibraryRecord): Promise<void> {
+    const pending = record.pendingFork
+    const target = this.host.find(record.key)
+    if (!pending || !target) return
+    const source = this.host.find(pending.from)
+    if (!source) throw new Error(`the journal it is forked from (${pending.from}) is no longer in the library`)
+    if (source.drive.version < pending.version && !source.writable) await source.drive.update({ wait: true })
+    this.provenance.set(record.key, await copyIntoFork(source, pending.version, target))
+    await this.host.finished(record.key)
+  }
+}
+
+/** Names are one line of at most 100 characters. */
+export function cleanName(name: string): string {
+  return name.replace(/\s+/g, ' ').trim().slice(0, 100)
+}
