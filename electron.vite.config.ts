@@ -4,8 +4,6 @@ import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
-const shared = { '@shared': resolve('src/shared') }
-
 /**
  * "Simulate a call" bundles the Vonage simulator (packages/vonage-sim, a devDependency, so not
  * externalized) into out/main. Its caller audio goes beside it, in out/main/resources/, where the
@@ -26,7 +24,6 @@ function simulatorResources(): Plugin {
 
 export default defineConfig({
   main: {
-    resolve: { alias: shared },
     plugins: [simulatorResources()],
     build: {
       rolldownOptions: {
@@ -39,7 +36,6 @@ export default defineConfig({
     }
   },
   preload: {
-    resolve: { alias: shared },
     build: {
       // The contract's method list comes with its schemas (valibot), which must be bundled too.
       externalizeDeps: { exclude: ['valibot'] },
@@ -50,7 +46,6 @@ export default defineConfig({
     }
   },
   renderer: {
-    resolve: { alias: { ...shared, '@renderer': resolve('src/renderer/src') } },
     plugins: [vue()]
   }
 })

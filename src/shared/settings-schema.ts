@@ -131,7 +131,6 @@ export const SettingsUpdateSchema = v.strictObject(
 /** As the window sends it (numbers as typed, before the services normalise them). */
 export type SettingsUpdate = v.InferInput<typeof SettingsUpdateSchema>
 
-export const SETTINGS_DEFAULTS: Settings = v.parse(SettingsSchema, {})
 
 /** Environment variables that fix a setting for one run (product brief: keep stable). */
 export const SETTINGS_ENVIRONMENT = {
