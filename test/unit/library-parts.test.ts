@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { afterEach, beforeEach, describe, it } from 'node:test'
 import { parseAudioResourcePath, audioResourcePath } from '#shared/bridge'
+import { configureLogging, flushLogs } from '../../src/main/app/logging'
 import { parseHeadlessOptions } from '../../src/main/headless-options'
 import { decodeProvenance, encodeProvenance } from '../../src/main/journal/provenance'
 import { LibraryFile } from '../../src/main/library/library-file'
@@ -13,8 +14,8 @@ const KEY = 'i46rd8dei13gtxg5pexc4s56xbrk6az6zzkdx5b9te7zmwsbiobo'
 
 describe('library file', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>
-  before(async () => (temp = await makeTempDir()))
-  after(() => temp.cleanup())
+  beforeEach(async () => (temp = await makeTempDir()))
+  afterEach(() => temp.cleanup())
 
   it('saves every change at once and reads it back after a restart', async () => {
     const file = await LibraryFile.load(temp.dir)
@@ -27,20 +28,23 @@ describe('library file', () => {
   })
 
   it('drops damaged records with a warning instead of refusing to start', async () => {
+    await (await LibraryFile.load(temp.dir)).add({ key: KEY, kind: 'followed', name: 'Harbour voices', seeding: 'off', addedAt: 1 })
     const path = join(temp.dir, 'library.json')
     const saved = JSON.parse(await readFile(path, 'utf8')) as { journals: unknown[] }
     saved.journals.push({ key: 'not a key', kind: 'followed', name: 'x' }, { key: KEY, kind: 'stolen', name: 'y' }, null)
     await writeFile(path, JSON.stringify(saved))
-    const warn = console.warn
-    const warnings: unknown[] = []
-    console.warn = (...args: unknown[]) => void warnings.push(args)
+    // The warnings go to the app's log; a log of the test's own shows there are three.
+    const logs = join(temp.dir, 'logs')
+    const { file: logFile } = configureLogging({ dir: logs, console: false })
     try {
       const file = await LibraryFile.load(temp.dir)
       assert.equal(file.records.length, 1)
-      assert.equal(warnings.length, 3)
     } finally {
-      console.warn = warn
+      await flushLogs()
+      configureLogging({})
     }
+    const warnings = (await readFile(logFile!, 'utf8')).split('\n').filter((line) => line.includes('ignoring a damaged entry'))
+    assert.equal(warnings.length, 3)
   })
 })
 

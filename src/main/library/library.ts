@@ -8,7 +8,7 @@ import type { EntriesAdded } from '../app/app-events'
 import { isEntryPath } from '../journal/entry-path'
 import type { Journal } from '../journal/journal'
 import type { JournalStore } from '../journal/journal-store'
-import type { SwarmService } from '../network/swarm-service'
+import type { JournalSwarm } from '../network/journal-swarm'
 import { copyIntoFork } from './fork-journal'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { Seeder } from './seeder'
@@ -56,12 +56,12 @@ export class Library extends EventEmitter<LibraryEvents> {
   private constructor(
     private readonly file: LibraryFile,
     private readonly journals: JournalStore,
-    private readonly swarm: SwarmService
+    private readonly swarm: JournalSwarm
   ) {
     super()
   }
 
-  static async boot(options: { dataDir: string; journals: JournalStore; swarm: SwarmService }): Promise<Library> {
+  static async boot(options: { dataDir: string; journals: JournalStore; swarm: JournalSwarm }): Promise<Library> {
     const file = await LibraryFile.load(options.dataDir)
     const library = new Library(file, options.journals, options.swarm)
     // Installs from before the library had only the default journal; it becomes "My journal".
