@@ -33,6 +33,7 @@ describe('webhook hardening', () => {
 
   for (const signing of ['none', 'wrong-secret', 'bad-payload-hash', 'stale-iat'] as const) {
     it(`refuses a call whose callbacks are signed "${signing}" (401) and records nothing`, async () => {
+      const callsBefore = await harness.app.call('listCalls')
       const result = await harness.placeCall({ audio: toneAudio(1, 1), signing }).done
       assert.equal(result.status, 'failed')
       const answer = result.callbacks.find((c) => c.kind === 'answer')
@@ -41,7 +42,7 @@ describe('webhook hardening', () => {
       assert.ok(refused.length > 0 || answer?.status === 401, `some callback was refused: ${JSON.stringify(result.callbacks.map((c) => [c.kind, c.status]))}`)
       for (const callback of result.callbacks.filter((c) => c.kind !== 'answer')) assert.equal(callback.status, 401, `${callback.kind} refused`)
       await unchanged()
-      assert.deepEqual(await harness.app.call('listCalls'), [], 'no call events were logged')
+      assert.deepEqual(await harness.app.call('listCalls'), callsBefore, 'no call events were logged')
     })
   }
 
