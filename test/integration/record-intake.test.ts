@@ -46,6 +46,9 @@ describe('record mode: Vonage recordings are downloaded with the SDK into the jo
     await waitFor(async () => (await status()).entries === before + 1, 'the entry lands', 15_000)
     const again = await harness.post('/recording', body, signCallback(harness.simulator.account, body))
     assert.equal(again.status, 204)
+    // The repeat is queued like any event; once it has left the queue, it has been dealt with.
+    const recordingUuid = result.recordings[0]!.recordingUuid
+    await waitFor(async () => !(await intake()).downloads.some((d) => d.recordingUuid === recordingUuid), 'the repeated event is dealt with')
     assert.equal((await status()).entries, before + 1)
     const downloads = harness.simulator.downloads.filter((d) => d.id === result.recordings[0]!.fileId)
     assert.equal(downloads.length, 1, 'downloaded once')
