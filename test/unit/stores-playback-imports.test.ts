@@ -14,11 +14,11 @@ import { StoreHarness } from '../helpers/store-harness'
 import { waitFor } from '../helpers/wait-for'
 
 /** A WAV of `seconds` of a quiet tone, 16 kHz mono: 3 s is 96 kB, 100 s over three import chunks. */
-function toneWav(seconds: number): Buffer {
+function toneWav(seconds: number): Uint8Array<ArrayBuffer> {
   const samples = new Int16Array(16000 * seconds).map((_, i) => Math.round(3000 * Math.sin(i / 7)))
   const wav = new wavefile.WaveFile()
   wav.fromScratch(1, 16000, '16', samples)
-  return Buffer.from(wav.toBuffer())
+  return new Uint8Array(wav.toBuffer())
 }
 
 // The player, the imports and the history pages over the renderer's HTTP client against a built
