@@ -260,6 +260,9 @@ describe('the library in the window: another peer’s journal, versions and fork
       }
     })
     await peerB.call('addToLibrary', { link: offline.key })
+    // Listed first: seeding switched on before the audio core's length is known can count that
+    // core complete at length 0 (a Seeder race, not what this test is about).
+    await waitFor(async () => (await peerB.call<EntryDto[]>('listEntries', { journal: offline.key })).length === 2, 'B lists A’s entries', 60_000)
     await peerB.call('setSeeding', { journal: offline.key, state: 'seeding' })
     const seeded = async (): Promise<boolean> =>
       (await peerB.call<LibraryItem[]>('listLibrary')).find((i) => i.key === offline.key)?.seeding.complete === true
@@ -326,11 +329,17 @@ describe('the library in the window: another peer’s journal, versions and fork
   })
 
   it('removes a followed journal after one confirmation; added back by link with nobody serving it, it is looking for peers', async () => {
-    // A of this test's own, gone offline once B has read it.
+    // A of this test's own, gone offline once B holds all of it (B seeded it, as a follower would).
     const gone = await ownA()
     const b = await openB({
       follow: gone,
-      prepare: (app) => waitFor(async () => (await app.call<EntryDto[]>('listEntries', { journal: gone.key })).length === 2, 'B has read A', 60_000)
+      prepare: async (app) => {
+        // Listed first (see the test above), then seeded.
+        await waitFor(async () => (await app.call<EntryDto[]>('listEntries', { journal: gone.key })).length === 2, 'B lists A’s entries', 60_000)
+        await app.call('setSeeding', { journal: gone.key, state: 'seeding' })
+        const complete = async (): Promise<boolean> => (await app.call<LibraryItem[]>('listLibrary')).find((i) => i.key === gone.key)?.seeding.complete === true
+        await waitFor(complete, 'B holds every block of A', 60_000)
+      }
     })
     await gone.stop()
     const window = b.journal

@@ -31,6 +31,8 @@ describe('journal store', () => {
     const added = await harness.app.importFile(HELLO_MP3)
     const journal = useJournalStore()
     await journal.start()
+    // The list fills in from a fetch or, when a status event overtook it, from the refetch it causes.
+    await waitFor(() => journal.entriesLoaded, 'the entries are loaded')
     assert.equal(journal.shownKey, key)
     assert.deepEqual(
       [journal.info?.name, journal.info?.kind, journal.info?.writable, journal.info?.active, journal.writable, journal.isActive],
@@ -62,7 +64,7 @@ describe('journal store', () => {
     const journal = useJournalStore()
     const library = useLibraryStore()
     await journal.start()
-    assert.equal(journal.entries.length, 1)
+    await waitFor(() => journal.entries.length === 1, 'the first journal’s entry is listed')
     assert.equal(await useLibraryActions().create('Second'), null)
     const second = journal.shownKey!
     assert.notEqual(second, first)
@@ -77,7 +79,9 @@ describe('journal store', () => {
     assert.deepEqual([journal.status?.key, journal.status?.version, journal.entries], [second, 1, []])
 
     await journal.show(first)
-    assert.deepEqual(journal.entries.map((e) => e.path), (await entriesOf(first)).map((e) => e.path))
+    const firstPaths = (await entriesOf(first)).map((e) => e.path)
+    await waitFor(() => journal.entries.length === firstPaths.length, 'the first journal’s entries are listed')
+    assert.deepEqual(journal.entries.map((e) => e.path), firstPaths)
     assert.equal(journal.info?.name, 'First')
   })
 
@@ -89,9 +93,11 @@ describe('journal store', () => {
     await journal.start()
     await journal.show(key, 2)
     assert.deepEqual([journal.viewingVersion, journal.viewedVersion, journal.writable], [true, 2, false])
+    await waitFor(() => journal.entriesLoaded, 'version 2 is listed')
     assert.deepEqual(journal.entries.map((e) => e.path), [older.path])
     await journal.backToLatest()
-    assert.deepEqual([journal.viewingVersion, journal.writable, journal.entries.length], [false, true, 2])
+    assert.deepEqual([journal.viewingVersion, journal.writable], [false, true])
+    await waitFor(() => journal.entries.length === 2, 'the latest version is listed')
   })
 
   it('renames at once and keeps the service’s answer; a refused rename is undone and reported', async () => {
@@ -99,6 +105,7 @@ describe('journal store', () => {
     const entry = await harness.app.importFile(HELLO_MP3)
     const journal = useJournalStore()
     await journal.start()
+    await waitFor(() => journal.entries.length === 1, 'the entry is listed')
     const renaming = journal.renameEntry(entry.path, 'Harbour walk')
     assert.equal(journal.entries[0]!.title, 'Harbour walk', 'shown before the service answers')
     await renaming
@@ -117,6 +124,7 @@ describe('journal store', () => {
     const gone = await harness.app.importFile(HELLO_WAV)
     const journal = useJournalStore()
     await journal.start()
+    await waitFor(() => journal.entries.length === 2, 'both entries are listed')
     assert.equal(await journal.deleteEntry(gone.path), true)
     assert.deepEqual(journal.entries.map((e) => e.path), [kept.path])
     assert.deepEqual((await entriesOf(key)).map((e) => e.path), [kept.path])
@@ -131,8 +139,7 @@ describe('journal store', () => {
     const doomed = journal.shownKey!
     assert.notEqual(doomed, active)
     await harness.app.call('removeFromLibrary', { journal: doomed, confirmWritable: true })
-    await waitFor(() => journal.shownKey === active, 'the window shows the active journal again')
-    assert.equal(journal.info?.name, 'Active')
+    await waitFor(() => journal.shownKey === active && journal.info?.name === 'Active', 'the window shows the active journal again')
     assert.ok(!useLibraryStore().items.some((i) => i.key === doomed))
   })
 

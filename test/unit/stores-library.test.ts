@@ -89,7 +89,7 @@ describe('library and notice stores', () => {
     const fork = await useLibraryActions().fork({ journal: source, version: 2, name: 'Copy', makeActive: false })
     assert.equal(journal.shownKey, fork.key)
     assert.deepEqual(journal.info?.provenance && { ...journal.info.provenance, forkedAt: 0 }, { forkedFrom: source, version: 2, forkedAt: 0 })
-    assert.equal(journal.entries.length, 1, 'the one entry of version 2')
+    await waitFor(() => journal.entries.length === 1, 'the one entry of version 2 is listed')
     assert.equal(library.byKey(fork.key)?.kind, 'fork')
     assert.equal(library.active?.key, source)
   })
