@@ -1,31 +1,50 @@
 import { strict as assert } from 'node:assert'
-import { after, before, describe, it } from 'node:test'
+import { after, afterEach, before, describe, it } from 'node:test'
+import type { Browser } from 'playwright'
 import type { EntryDto } from '#shared/dto'
-import type { HeadlessApp } from '../helpers/headless-process'
+import { launchChromium } from '../helpers/browser'
+import { startTestnet } from '../helpers/testnet'
 import { waitFor } from '../helpers/wait-for'
-import type { JournalPage } from './pages/journal-page'
-import { openWindowSession, type WindowSession } from './pages/window-session'
+import { openPeerWindow, type WindowSession } from './pages/window-session'
 
 // Someone without a Vonage account tries the app: "Simulate a call" in the window places a real
-// (simulated) call through the app's own webhooks, and the entry appears and plays.
+// (simulated) call through the app's own webhooks, and the entry appears and plays. Chromium and
+// the testnet are shared; every test has an app (and so a call log and journal) of its own.
 describe('simulating calls from the window', () => {
-  let session: WindowSession
-  let app: HeadlessApp
-  let journal: JournalPage
-  let errors: string[]
+  let network: Awaited<ReturnType<typeof startTestnet>>
+  let browser: Browser
+  let session: WindowSession | undefined
 
   before(async () => {
-    // No Vonage account (even if the developer's shell has one) and no greeting to wait through.
-    session = await openWindowSession({ VONAGE_APPLICATION_ID: '', VONAGE_PRIVATE_KEY: '' }, (app) => app.call('saveSettings', { greeting: '' }).then(() => {}))
-    ;({ app, journal, errors } = session)
+    network = await startTestnet()
+    browser = await launchChromium()
   })
-  after(() => session?.close())
+  afterEach(async () => {
+    await session?.close()
+    session = undefined
+  })
+  after(async () => {
+    await browser?.close()
+    await network?.testnet.destroy()
+  })
+
+  /** No Vonage account (even if the developer's shell has one) and no greeting to wait through. */
+  async function openApp(): Promise<WindowSession> {
+    session = await openPeerWindow(network.bootstrap, {
+      browser,
+      env: { VONAGE_APPLICATION_ID: '', VONAGE_PRIVATE_KEY: '' },
+      prepare: (app) => app.call('saveSettings', { greeting: '' }).then(() => {})
+    })
+    await session.journal.waitShown(session.app.info.key)
+    return session
+  }
 
   for (const [mode, format] of [
     ['stream', 'wav'],
     ['record', 'mp3']
   ] as const) {
     it(`a simulated call in ${mode} mode becomes a playable ${format} entry`, async () => {
+      const { app, journal, errors } = await openApp()
       const before = (await app.call<EntryDto[]>('listEntries')).length
       await journal.byTestId('simulate-mode').selectOption(mode)
       await journal.byTestId('simulate-call').click()
@@ -39,10 +58,14 @@ describe('simulating calls from the window', () => {
       assert.equal(response.status(), 206)
       await waitFor(async () => (await journal.audioTime()) > 0.2, 'it plays', 10_000)
       await journal.byTestId('player-toggle').click()
+      assert.deepEqual(errors, [], 'no console errors')
     })
   }
 
   it('shows both calls in the Calls view, linked to their entries', async () => {
+    const { app, journal, errors } = await openApp()
+    for (const mode of ['stream', 'record'] as const) await app.call('simulateCall', { mode })
+    await waitFor(async () => (await app.call<EntryDto[]>('listEntries')).length === 2, 'both calls are entries', 60_000)
     await journal.byTestId('nav-calls').click()
     await waitFor(async () => (await journal.byTestId('call-row').count()) === 2, 'two calls listed')
     // The record call still says its closing sentence after the recording, so it completes last.
@@ -50,9 +73,6 @@ describe('simulating calls from the window', () => {
       await waitFor(async () => (await row.getByTestId('call-status').allTextContents()).some((s) => /completed/i.test(s)), 'the call completes', 15_000)
       assert.notEqual((await row.getByTestId('call-entry').textContent())?.trim(), '—', 'the call links to its entry')
     }
-  })
-
-  it('logged no console errors', () => {
-    assert.deepEqual(errors, [])
+    assert.deepEqual(errors, [], 'no console errors')
   })
 })

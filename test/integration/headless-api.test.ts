@@ -136,26 +136,36 @@ describe('headless host', () => {
   })
 
   it('pushes a status event when an entry is added, and serves its audio by range', async () => {
-    const { socket, next } = await openSocket(`${app.origin.replace('http', 'ws')}/events?token=${app.token}`)
-    const greeting = await next()
-    assert.deepEqual([greeting.event, greeting.payload.entries], ['status', 0], 'a new socket gets the current status')
-    const entry = await app.importFile(HELLO_MP3)
-    const message = await next()
-    socket.close()
-    assert.equal(message.event, 'status')
-    assert.equal(message.payload.entries, 1)
-    assert.equal(message.payload.version, 2)
-    const audio = await fetch(`${app.origin}/audio/${app.info.key}${entry.path}?token=${app.token}`, { headers: { Range: 'bytes=0-3' } })
-    assert.equal(audio.status, 206)
-    assert.equal(audio.headers.get('content-range'), `bytes 0-3/${entry.size}`)
+    // An app of its own: the first status a socket gets is that of an empty journal.
+    const own = await makeTempDir()
+    const fresh = await startHeadless(own.dir, ['--bootstrap', network.bootstrap])
+    try {
+      const { socket, next } = await openSocket(`${fresh.origin.replace('http', 'ws')}/events?token=${fresh.token}`)
+      const greeting = await next()
+      assert.deepEqual([greeting.event, greeting.payload.entries], ['status', 0], 'a new socket gets the current status')
+      const entry = await fresh.importFile(HELLO_MP3)
+      const message = await next()
+      socket.close()
+      assert.equal(message.event, 'status')
+      assert.equal(message.payload.entries, 1)
+      assert.equal(message.payload.version, 2)
+      const audio = await fetch(`${fresh.origin}/audio/${fresh.info.key}${entry.path}?token=${fresh.token}`, { headers: { Range: 'bytes=0-3' } })
+      assert.equal(audio.status, 206)
+      assert.equal(audio.headers.get('content-range'), `bytes 0-3/${entry.size}`)
+    } finally {
+      await fresh.stop()
+      await own.cleanup()
+    }
   })
 
   it('shuts down cleanly on SIGTERM and reopens the same journal', async () => {
     const key = app.info.key
+    await app.importFile(HELLO_MP3)
+    const entries = (await app.call<JournalStatus>('getStatus')).entries
     assert.equal(await app.stop(), 0)
     assert.doesNotMatch(app.stderr(), /Error|unhandled/i)
     app = await start()
     assert.equal(app.info.key, key)
-    assert.equal((await app.call<JournalStatus>('getStatus')).entries, 1)
+    assert.equal((await app.call<JournalStatus>('getStatus')).entries, entries)
   })
 })

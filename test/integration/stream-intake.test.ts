@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import { signCallback } from '@voice-journal/vonage-sim'
 import type { IntakeStatus } from '#shared/intake'
@@ -15,12 +14,13 @@ describe('stream mode: live audio over the WebSocket becomes a WAV entry', () =>
   after(() => harness?.close())
 
   it('records one simulated call sample for sample, at /recordings/YYYY/MM/<call uuid>.wav', async () => {
+    const before = (await harness.entries()).length
     const call = harness.placeCall({ audio: toneAudio(1, 2) })
     const result = await call.done
     assert.equal(result.status, 'completed', result.error)
     const sent = result.streams[0]!.bytes
-    await waitFor(async () => (await harness.entries()).length === 1, 'the entry is added', 15_000)
-    const [entry] = await harness.entries()
+    await waitFor(async () => (await harness.entries()).length === before + 1, 'the entry is added', 15_000)
+    const entry = (await harness.entries()).find((e) => e.path.endsWith(`/${call.uuid}.wav`))
     const year = new Date().getUTCFullYear()
     assert.match(entry!.path, new RegExp(`^/recordings/${year}/\\d\\d/${call.uuid}\\.wav$`))
     assert.equal(entry!.source, 'stream')
@@ -53,7 +53,8 @@ describe('stream mode: live audio over the WebSocket becomes a WAV entry', () =>
     const count = (await harness.entries()).length
     // A good call runs alongside; the bad one gets a real token (from the answer webhook) and then misbehaves.
     const good = harness.placeCall({ audio: toneAudio(7, 2), realtime: true })
-    const answer = (await (await fetch(`${harness.webhooks}/answer?uuid=${'b'.repeat(32)}&from=447700900001&to=447700900000`, {
+    const badCall = 'b'.repeat(32)
+    const answer = (await (await fetch(`${harness.webhooks}/answer?uuid=${badCall}&from=447700900001&to=447700900000`, {
       headers: { Authorization: signCallback(harness.simulator.account, undefined) }
     })).json()) as Array<{ action: string; endpoint?: Array<{ uri: string }> }>
     const uri = answer.find((a) => a.action === 'connect')!.endpoint![0]!.uri
@@ -65,7 +66,8 @@ describe('stream mode: live audio over the WebSocket becomes a WAV entry', () =>
       ws.send(Buffer.alloc(640))
       ws.send(garbage)
       closes.push(await new Promise((resolve) => ws.once('close', (code, reason) => resolve([code, String(reason)]))))
-      await sleep(100)
+      // The same call may connect again only once the app has let go of the first socket.
+      await waitFor(async () => !(await harness.app.call<IntakeStatus>('getIntakeStatus')).liveCalls.some((c) => c.callId === badCall), 'the bad call is over')
     }
     assert.deepEqual(closes.map(([code]) => code), [1003, 1003])
     assert.match(closes[0]![1], /640 bytes/)

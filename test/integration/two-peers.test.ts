@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { AppServices } from '../../src/main/app/app-services'
 import type { Journal } from '../../src/main/journal/journal'
 import { parseBootstrap } from '../../src/main/network/bootstrap'
-import type { JournalStatus } from '#shared/dto'
+import type { JournalStatus, LibraryItem } from '#shared/dto'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
 import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
 import { readAll } from '../helpers/streams'
@@ -14,11 +14,11 @@ import { waitFor } from '../helpers/wait-for'
 
 // Peer A is the built headless app in its own process; peer B runs the same services in this
 // process. Different processes on one machine is the case that needs the loopback DHT rule.
+// Both are started once; each test writes a journal of its own on A, so none sees another's.
 describe('two peers on a local testnet', () => {
   let network: Awaited<ReturnType<typeof startTestnet>>
   let peerA: HeadlessApp
   let peerB: AppServices
-  let journalOnB: Journal
   const cleanups: Array<() => Promise<void>> = []
 
   before(async () => {
@@ -37,12 +37,26 @@ describe('two peers on a local testnet', () => {
     for (const cleanup of cleanups) await cleanup()
   })
 
-  it('lists on B an entry added on A, with identical bytes', async () => {
-    const added = await peerA.importFile(HELLO_MP3)
-    const { item } = await peerB.api.addToLibrary({ link: peerA.info.key })
+  /** A new empty journal on A, made active so A's imports go to it; returns its key. */
+  async function newJournalOnA(name: string): Promise<string> {
+    const { key } = await peerA.call<LibraryItem>('createJournal', { name })
+    await peerA.call('setActiveJournal', { journal: key })
+    return key
+  }
+
+  /** B follows A's journal and waits until it lists `count` entries. */
+  async function followOnB(key: string, count: number): Promise<Journal> {
+    const { item } = await peerB.api.addToLibrary({ link: key })
     assert.equal(item.writable, false)
-    journalOnB = peerB.library.journal(item.key)
-    await waitFor(async () => (await journalOnB.listEntries()).length === 1, 'B lists the entry', 20_000)
+    const journal = peerB.library.journal(item.key)
+    await waitFor(async () => (await journal.listEntries()).length === count, `B lists ${count} entries`, 20_000)
+    return journal
+  }
+
+  it('lists on B an entry added on A, with identical bytes', async () => {
+    const key = await newJournalOnA('One entry')
+    const added = await peerA.importFile(HELLO_MP3)
+    const journalOnB = await followOnB(key, 1)
     const [entry] = await journalOnB.listEntries()
     assert.equal(entry?.path, added.path)
     assert.equal(entry?.durationMs, added.durationMs)
@@ -53,15 +67,22 @@ describe('two peers on a local testnet', () => {
   })
 
   it('sees a later entry arrive live, and both sides count one peer', async () => {
+    const key = await newJournalOnA('Live')
+    await peerA.importFile(HELLO_MP3)
+    const journalOnB = await followOnB(key, 1)
     const added = await peerA.importFile(HELLO_WAV)
     await waitFor(async () => (await journalOnB.listEntries()).some((e) => e.path === added.path), 'B sees the new entry', 20_000)
     assert.equal(journalOnB.drive.core.peers.length, 1)
-    await waitFor(async () => (await peerA.call<JournalStatus>('getStatus')).peers === 1, 'A counts B', 10_000)
+    const statusOnA = (): Promise<JournalStatus> => peerA.call<JournalStatus>('getStatus', { journal: key })
+    await waitFor(async () => (await statusOnA()).peers === 1, 'A counts B', 10_000)
     const statusB = await journalOnB.status()
-    assert.equal(statusB.version, (await peerA.call<JournalStatus>('getStatus')).version)
+    assert.equal(statusB.version, (await statusOnA()).version)
   })
 
   it('refuses writes to a journal that belongs to someone else', async () => {
+    const key = await newJournalOnA('Read only')
+    await peerA.importFile(HELLO_MP3)
+    const journalOnB = await followOnB(key, 1)
     await assert.rejects(journalOnB.addAudioFile(HELLO_MP3, { source: 'import' }), /can be read, not changed/)
   })
 })

@@ -34,6 +34,7 @@ describe('webhook hardening', () => {
   // Every forged or broken signature the simulator can make, including any added later.
   for (const signing of SIGNING_MODES.filter((mode) => mode !== 'valid')) {
     it(`refuses a call whose callbacks are signed "${signing}" (401) and records nothing`, async () => {
+      const callsBefore = await harness.app.call('listCalls')
       const result = await harness.placeCall({ audio: toneAudio(1, 1), signing }).done
       assert.equal(result.status, 'failed')
       const answer = result.callbacks.find((c) => c.kind === 'answer')
@@ -42,7 +43,7 @@ describe('webhook hardening', () => {
       assert.ok(refused.length > 0 || answer?.status === 401, `some callback was refused: ${JSON.stringify(result.callbacks.map((c) => [c.kind, c.status]))}`)
       for (const callback of result.callbacks.filter((c) => c.kind !== 'answer')) assert.equal(callback.status, 401, `${callback.kind} refused`)
       await unchanged()
-      assert.deepEqual(await harness.app.call('listCalls'), [], 'no call events were logged')
+      assert.deepEqual(await harness.app.call('listCalls'), callsBefore, 'no call events were logged')
     })
   }
 

@@ -87,15 +87,23 @@ describe('hyper:// links', () => {
   it('opens one link at a time, in the order received', async () => {
     const { links, shown, attach } = router()
     const order: string[] = []
-    // The first link is slow to open (a lookup on the network); the second must still come after it.
+    // The first link is slow to open (a lookup on the network): it waits until the test lets it
+    // finish. The second must not start meanwhile, and must still come after it.
+    let finishFirst!: () => void
+    const firstMayFinish = new Promise<void>((resolve) => (finishFirst = resolve))
     attach(async (link) => {
       order.push(`start ${link.slice(-3)}`)
-      if (link.endsWith('+1/')) await new Promise((done) => setTimeout(done, 30))
+      if (link.endsWith('+1/')) await firstMayFinish
       order.push(`end ${link.slice(-3)}`)
       return openLink(link)
     })
     links.receive(`hyper://${KEY}+1/`)
     links.receive(`hyper://${KEY}+2/`)
+    // Everything already queued (timers and I/O included) runs before this; a second open that
+    // did not wait its turn would have started.
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(order, ['start +1/'])
+    finishFirst()
     await links.settled()
     assert.deepEqual(order, ['start +1/', 'end +1/', 'start +2/', 'end +2/'])
     assert.deepEqual(shown.map((target) => target.version), [1, 2])

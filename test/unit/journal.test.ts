@@ -1,19 +1,38 @@
 import { strict as assert } from 'node:assert'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { afterEach, beforeEach, describe, it } from 'node:test'
 import { NotAudioError } from '../../src/main/journal/audio-probe'
+import type { Journal } from '../../src/main/journal/journal'
 import { JournalStore } from '../../src/main/journal/journal-store'
 import { HELLO_DURATION_MS, HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
 import { openTempJournal } from '../helpers/journal-fixture'
 import { readAll } from '../helpers/streams'
 
+const FIRST = '/recordings/2026/03/first-entry.mp3'
+const SECOND = '/recordings/2026/11/second-entry.wav'
+
+/** Versions 2 and 3: an MP3 titled "Harbour" made in March, then an untitled WAV made in November. */
+async function addTwoEntries(journal: Journal): Promise<void> {
+  await journal.addAudioFile(HELLO_MP3, { source: 'import', id: 'first-entry', madeAt: new Date('2026-03-05T23:30:00Z'), title: 'Harbour' })
+  await journal.addAudioFile(HELLO_WAV, { source: 'stream', id: 'second-entry', madeAt: new Date('2026-11-01T00:00:01Z') })
+}
+
+/** Versions 2 to 6: the two entries, the WAV titled and its title cleared, then the MP3 deleted. */
+async function addRenameAndDelete(journal: Journal): Promise<void> {
+  await addTwoEntries(journal)
+  await journal.renameEntry(SECOND, 'Morning walk')
+  await journal.renameEntry(SECOND, '')
+  await journal.deleteEntry(FIRST)
+}
+
+// Every test starts from a journal of its own and writes the history it reads.
 describe('journal core', () => {
   let fixture: Awaited<ReturnType<typeof openTempJournal>>
-  before(async () => {
+  beforeEach(async () => {
     fixture = await openTempJournal()
   })
-  after(() => fixture.cleanup())
+  afterEach(() => fixture.cleanup())
 
   it('starts empty at version 1 with no last change', async () => {
     const status = await fixture.journal.status()
@@ -39,6 +58,7 @@ describe('journal core', () => {
   })
 
   it('lists newest first with time, duration and size, and reports status', async () => {
+    await addTwoEntries(fixture.journal)
     const entries = await fixture.journal.listEntries()
     assert.deepEqual(
       entries.map((e) => e.path),
@@ -52,12 +72,14 @@ describe('journal core', () => {
   })
 
   it('adds the same id once: a repeated delivery returns the existing entry', async () => {
+    await addTwoEntries(fixture.journal)
     const again = await fixture.journal.addAudioFile(HELLO_MP3, { source: 'import', id: 'first-entry', madeAt: new Date('2026-03-05T23:30:00Z') })
     assert.equal(again.path, '/recordings/2026/03/first-entry.mp3')
     assert.equal((await fixture.journal.status()).version, 3)
   })
 
   it('refuses a file that is not audio and changes nothing', async () => {
+    await addTwoEntries(fixture.journal)
     const fake = join(fixture.dir, 'notes.mp3')
     await writeFile(fake, 'this is a text file pretending to be an mp3\n'.repeat(50))
     await assert.rejects(fixture.journal.addAudioFile(fake, { source: 'import' }), NotAudioError)
@@ -65,6 +87,7 @@ describe('journal core', () => {
   })
 
   it('renames a title without rewriting the audio, and clears it with an empty title', async () => {
+    await addTwoEntries(fixture.journal)
     const renamed = await fixture.journal.renameEntry('/recordings/2026/11/second-entry.wav', '  Morning walk ')
     assert.equal(renamed.title, 'Morning walk')
     const [listed] = await fixture.journal.listEntries()
@@ -76,6 +99,9 @@ describe('journal core', () => {
   })
 
   it('deletes an entry; history records every change with its version, newest first', async () => {
+    await addTwoEntries(fixture.journal)
+    await fixture.journal.renameEntry(SECOND, 'Morning walk')
+    await fixture.journal.renameEntry(SECOND, '')
     await fixture.journal.deleteEntry('/recordings/2026/03/first-entry.mp3')
     await assert.rejects(fixture.journal.deleteEntry('/recordings/2026/03/first-entry.mp3'), /No entry/)
     await assert.rejects(fixture.journal.deleteEntry('/../etc/passwd'), /No entry/)
@@ -101,6 +127,7 @@ describe('journal core', () => {
   })
 
   it('pages history with before/limit', async () => {
+    await addRenameAndDelete(fixture.journal)
     const first = await fixture.journal.history({ limit: 2 })
     assert.deepEqual(first.items.map((i) => i.version), [6, 5])
     assert.equal(first.nextBefore, 5)
@@ -112,6 +139,7 @@ describe('journal core', () => {
   })
 
   it('opens an old version read-only and reads an entry deleted since', async () => {
+    await addRenameAndDelete(fixture.journal)
     const atTwo = await fixture.journal.listEntries(2)
     assert.deepEqual(atTwo.map((e) => e.path), ['/recordings/2026/03/first-entry.mp3'])
     const audio = await fixture.journal.openAudio('/recordings/2026/03/first-entry.mp3', 2)

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
+import { afterEach, beforeEach, describe, it } from 'node:test'
 import { parseAudioResourcePath, audioResourcePath } from '#shared/bridge'
 import { parseHeadlessOptions } from '../../src/main/headless-options'
 import { decodeProvenance, encodeProvenance } from '../../src/main/journal/provenance'
@@ -14,8 +14,8 @@ const KEY = 'i46rd8dei13gtxg5pexc4s56xbrk6az6zzkdx5b9te7zmwsbiobo'
 
 describe('library file', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>
-  before(async () => (temp = await makeTempDir()))
-  after(() => temp.cleanup())
+  beforeEach(async () => (temp = await makeTempDir()))
+  afterEach(() => temp.cleanup())
 
   it('saves every change at once and reads it back after a restart', async () => {
     const file = await LibraryFile.load(temp.dir)
@@ -28,6 +28,7 @@ describe('library file', () => {
   })
 
   it('drops damaged records with a warning instead of refusing to start', async () => {
+    await (await LibraryFile.load(temp.dir)).add({ key: KEY, kind: 'followed', name: 'Harbour voices', seeding: 'off', addedAt: 1 })
     const path = join(temp.dir, 'library.json')
     const saved = JSON.parse(await readFile(path, 'utf8')) as { journals: unknown[] }
     saved.journals.push({ key: 'not a key', kind: 'followed', name: 'x' }, { key: KEY, kind: 'stolen', name: 'y' }, null)

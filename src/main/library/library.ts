@@ -8,7 +8,7 @@ import type { EntriesAdded } from '../app/app-events'
 import { logger } from '../app/logging'
 import type { Journal } from '../journal/journal'
 import type { JournalStore } from '../journal/journal-store'
-import type { SwarmService } from '../network/swarm-service'
+import type { JournalSwarm } from '../network/journal-swarm'
 import { EntryAnnouncer } from './entry-announcer'
 import { EventPacer } from './event-pacer'
 import { cleanName, ForkRunner } from './fork-runner'
@@ -57,7 +57,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   private constructor(
     private readonly file: LibraryFile,
     private readonly journals: JournalStore,
-    private readonly swarm: SwarmService
+    private readonly swarm: JournalSwarm
   ) {
     super()
     this.announcer = new EntryAnnouncer(this.pacer, (key) => this.file.find(key)?.name ?? null, (added) => this.emit('entries-added', added))
@@ -79,7 +79,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     )
   }
 
-  static async boot(options: { dataDir: string; journals: JournalStore; swarm: SwarmService }): Promise<Library> {
+  static async boot(options: { dataDir: string; journals: JournalStore; swarm: JournalSwarm }): Promise<Library> {
     const file = await LibraryFile.load(options.dataDir)
     const library = new Library(file, options.journals, options.swarm)
     // Installs from before the library had only the default journal; it becomes "My journal".

@@ -4,6 +4,7 @@ import type Corestore from 'corestore'
 import type { PeerDiscovery } from 'hyperswarm'
 import type { Journal } from '../journal/journal'
 import { isLoopbackNetwork, type BootstrapNode } from './bootstrap'
+import type { JournalSwarm } from './journal-swarm'
 import { logger } from '../app/logging'
 
 const log = logger('swarm')
@@ -14,7 +15,7 @@ const UNANNOUNCE_LIMIT_MS = 2000
  * Joins journals' topics on Hyperswarm and replicates the whole Corestore over every connection,
  * so any journal this app holds is served to, and fetched from, whoever asks for it.
  */
-export class SwarmService {
+export class SwarmService implements JournalSwarm {
   private readonly swarm: Hyperswarm
   private readonly dht: HyperDHT
   private readonly topics = new Map<string, PeerDiscovery>()

@@ -25,6 +25,29 @@ export interface PeerWindowOptions {
   prepare?: (app: HeadlessApp) => Promise<void>
   /** More command-line arguments for the app, e.g. ['--seed', KEY]. */
   args?: string[]
+  /** A Chromium shared by several sessions: the session opens a context of its own and closes only that. */
+  browser?: Browser
+}
+
+/** A window on a running app. */
+export interface AppWindow {
+  page: Page
+  journal: JournalPage
+  /** Console errors and uncaught exceptions the page has logged so far. */
+  errors: string[]
+  close(): Promise<void>
+}
+
+/**
+ * Opens the app's window in a browser context of its own (its own session storage, so its own
+ * token), as a second window or a second person would.
+ */
+export async function openAppWindow(browser: Browser, app: HeadlessApp): Promise<AppWindow> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } })
+  const page = await context.newPage()
+  const errors = recordPageErrors(page)
+  await page.goto(app.info.uiUrl)
+  return { page, journal: new JournalPage(page), errors, close: () => context.close() }
 }
 
 /** One app and its window on a testnet of its own; closing it tears the testnet down too. */
@@ -49,10 +72,9 @@ export async function openPeerWindow(bootstrap: string, options: PeerWindowOptio
   const start = (): Promise<HeadlessApp> => startHeadless(data.dir, args, options.env ?? {})
   const app = await start()
   await options.prepare?.(app)
-  const browser = await launchChromium()
-  const page = await browser.newPage({ viewport: { width: 1360, height: 860 } })
-  const errors = recordPageErrors(page)
-  await page.goto(app.info.uiUrl)
+  const browser = options.browser ?? (await launchChromium())
+  const window = await openAppWindow(browser, app)
+  const { page, errors } = window
   const session: WindowSession = {
     app,
     browser,
@@ -66,7 +88,8 @@ export async function openPeerWindow(bootstrap: string, options: PeerWindowOptio
       await page.goto(session.app.info.uiUrl)
     },
     async close() {
-      await browser.close()
+      if (options.browser) await window.close()
+      else await browser.close()
       await session.app.stop()
       await data.cleanup()
     }

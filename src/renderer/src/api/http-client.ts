@@ -18,8 +18,13 @@ interface ErrorBody {
   error?: { code?: ApiErrorCode; message?: string; field?: string }
 }
 
+export interface HttpClient extends ApiClient {
+  /** Closes the event socket for good (a page unloading closes it anyway; tests close it themselves). */
+  close(): void
+}
+
 /** Browser transport for the headless host, which serves this page and the API on one origin. */
-export function createHttpClient(token: string): ApiClient {
+export function createHttpClient(token: string): HttpClient {
   const emitter = createEmitter()
   let closeSocket: (() => void) | null = null
 
@@ -110,6 +115,9 @@ export function createHttpClient(token: string): ApiClient {
     audioUrl(journal, path, version) {
       const resource = audioResourcePath(journal, path, version)
       return `/audio${resource}${resource.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`
+    },
+    close() {
+      closeSocket?.()
     }
   }
 }

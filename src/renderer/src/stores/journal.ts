@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { EntryDto, JournalInfo, JournalStatus, LibraryItem } from '#shared/dto'
 import { useApi } from '../api/current'
 import { useHistoryStore } from './history'
@@ -43,6 +43,10 @@ export const useJournalStore = defineStore('journal', () => {
   let blocksTimer: ReturnType<typeof setTimeout> | undefined
   let entriesGeneration = 0
   let started = false
+
+  // Synchronous, so the shown journal reacts in the same tick as the list (one removed elsewhere,
+  // a version that moved while the socket was down); the library store does not know this one.
+  watch(() => useLibraryStore().items, libraryChanged, { flush: 'sync' })
 
   async function start(): Promise<void> {
     if (started) return
@@ -240,7 +244,6 @@ export const useJournalStore = defineStore('journal', () => {
     show,
     showActive,
     backToLatest,
-    libraryChanged,
     refreshSoon,
     renameEntry,
     deleteEntry

@@ -4,8 +4,6 @@ import { ApiError } from '#shared/api'
 import type { JournalKind, LibraryItem, SeedingState } from '#shared/dto'
 import { useApi } from '../api/current'
 import { followEvent } from '../api/follow-event'
-import { errorMessage } from '../format/error'
-import { useJournalStore } from './journal'
 import { useNoticeStore } from './notices'
 
 export interface LibraryGroup {
@@ -28,7 +26,11 @@ export interface ForkRequest {
   makeActive: boolean
 }
 
-/** Every journal the app knows: mine, the ones I follow, forks. The services persist it; this mirrors it. */
+/**
+ * Every journal the app knows: mine, the ones I follow, forks. The services persist it; this
+ * mirrors it. It knows nothing of the journal the window shows (that store watches this one, and
+ * `useLibraryActions` shows what was added), so the two stores do not import each other.
+ */
 export const useLibraryStore = defineStore('library', () => {
   // Seeding progress makes the library event frequent; the list is replaced, never mutated.
   const items = shallowRef<LibraryItem[]>([])
@@ -45,7 +47,6 @@ export const useLibraryStore = defineStore('library', () => {
   function apply(list: LibraryItem[]): void {
     items.value = list
     loaded.value = true
-    useJournalStore().libraryChanged(list)
   }
 
   /** Replaces one item with what a call returned, before the library event confirms it. */
@@ -71,29 +72,17 @@ export const useLibraryStore = defineStore('library', () => {
     }
   }
 
-  /** Adds a journal by key or link and shows it; returns the message to show under the field on failure. */
-  async function add(link: string): Promise<string | null> {
-    try {
-      const { item, version } = await useApi().addToLibrary({ link })
-      upsert(item)
-      await useJournalStore().show(item.key, version)
-      return null
-    } catch (err) {
-      // A bad key is the person's to fix, next to the field; anything else is a failure like any other.
-      if (err instanceof ApiError && err.code === 'bad-request') return err.message
-      return errorMessage(err)
-    }
+  /** Adds a journal by key or link; throws the service's refusal (a bad key is a 'bad-request'). */
+  async function add(link: string): Promise<{ item: LibraryItem; version?: number }> {
+    const added = await useApi().addToLibrary({ link })
+    upsert(added.item)
+    return added
   }
 
-  async function create(name: string): Promise<string | null> {
-    try {
-      const item = await useApi().createJournal({ name })
-      upsert(item)
-      await useJournalStore().show(item.key)
-      return null
-    } catch (err) {
-      return errorMessage(err)
-    }
+  async function create(name: string): Promise<LibraryItem> {
+    const item = await useApi().createJournal({ name })
+    upsert(item)
+    return item
   }
 
   async function setActive(key: string): Promise<void> {
@@ -112,11 +101,10 @@ export const useLibraryStore = defineStore('library', () => {
     }
   }
 
-  /** Returns the fork, shown in the window, or throws with the service's message for the dialog. */
+  /** Returns the fork, or throws with the service's message for the dialog. */
   async function fork(request: ForkRequest): Promise<LibraryItem> {
     const item = await useApi().forkJournal(request)
     upsert(item)
-    await useJournalStore().show(item.key)
     return item
   }
 
