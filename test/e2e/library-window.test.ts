@@ -260,9 +260,6 @@ describe('the library in the window: another peer’s journal, versions and fork
       }
     })
     await peerB.call('addToLibrary', { link: offline.key })
-    // Listed first: seeding switched on before the audio core's length is known can count that
-    // core complete at length 0 (a Seeder race, not what this test is about).
-    await waitFor(async () => (await peerB.call<EntryDto[]>('listEntries', { journal: offline.key })).length === 2, 'B lists A’s entries', 60_000)
     await peerB.call('setSeeding', { journal: offline.key, state: 'seeding' })
     const seeded = async (): Promise<boolean> =>
       (await peerB.call<LibraryItem[]>('listLibrary')).find((i) => i.key === offline.key)?.seeding.complete === true

@@ -167,9 +167,6 @@ describe('library replication between peers in one process', () => {
     const b = await openPeer()
     const toA = connect(a.peer, b)
     await b.library.add(a.key)
-    // Listed first: seeding switched on before the audio core's length is known can count that
-    // core complete at length 0 (a Seeder race, not what this test is about).
-    await waitFor(async () => (await b.library.journal(a.key).listEntries()).length === 2, 'B lists A’s entries')
     const item = await seedFully(b, a.key)
     assert.equal(item.seeding.state, 'seeding')
     assert.equal(item.seeding.bytesDownloaded, item.seeding.bytesTotal)
@@ -188,6 +185,21 @@ describe('library replication between peers in one process', () => {
     await waitFor(async () => (await onC.listEntries()).length === 2, 'C lists A’s entries from B')
     for (const entry of a.kept) assert.ok((await audioOf(onC, entry.path)).equals(a.original.get(entry.path)!), entry.path)
     assert.ok((await audioOf(onC, a.deleted.path, a.versionBeforeDelete)).equals(a.original.get(a.deleted.path)!))
+  })
+
+  it('seeding switched on at once, before anything is listed, still ends with every audio block here', async () => {
+    const a = await writeJournalA()
+    const b = await openPeer()
+    connect(a.peer, b)
+    await b.library.add(a.key)
+    // No listing first: the audio core's length is not known yet when seeding starts.
+    const item = await seedFully(b, a.key)
+    const blobs = (await b.library.journal(a.key).drive.getBlobs()).core
+    const audioBytes = [...a.original.values()].reduce((sum, bytes) => sum + bytes.length, 0)
+    assert.ok(blobs.length > 0, 'the audio core’s length is known')
+    assert.equal(await blobs.has(0, blobs.length), true, 'every audio block is held')
+    assert.ok(item.seeding.bytesTotal > audioBytes, `the total (${item.seeding.bytesTotal}) counts the audio (${audioBytes} bytes)`)
+    assert.equal(item.seeding.bytesDownloaded, item.seeding.bytesTotal)
   })
 
   it('removing a followed journal gives its space back: added again, nothing of its audio is held until read', async () => {

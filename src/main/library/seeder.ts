@@ -24,7 +24,10 @@ class CoreProgress {
     })
   }
 
+  /** Counts what is held; may run again when the length becomes known (downloads meanwhile count once). */
   async count(): Promise<void> {
+    this.counted = false
+    this.scanned = 0
     const length = this.core.length
     if (length > 0 && (await this.core.has(0, length))) {
       this.held = length
@@ -59,6 +62,8 @@ export class Seeder extends EventEmitter<{ progress: [] }> {
   private blobsKnown = false
   private ranges: Array<{ destroy(): void }> = []
   private closed = false
+  /** The audio core's progress, once the index has named the core. */
+  private audio: CoreProgress | null = null
 
   constructor(
     private readonly journal: Journal,
@@ -75,7 +80,22 @@ export class Seeder extends EventEmitter<{ progress: [] }> {
       (blobs) => {
         if (this.closed) return
         this.blobsKnown = true
-        this.track(new CoreProgress(blobs.core, onDownload))
+        this.audio = new CoreProgress(blobs.core, onDownload)
+        this.track(this.audio)
+        // Opened before any peer said how long it is, the audio core is empty here: ask, and once
+        // its length arrives, count and download again (a range made on an empty core can miss it).
+        let lengthKnown = blobs.core.length > 0
+        blobs.core.on('append', () => {
+          if (!lengthKnown && !this.closed) {
+            lengthKnown = true
+            this.recount(this.audio!)
+            this.applyState()
+          }
+          this.emit('progress')
+        })
+        if (!lengthKnown && !journal.writable) {
+          blobs.core.update({ wait: true }).catch((error: unknown) => log.debug({ err: error, journal: journal.id }, 'audio core length not known yet'))
+        }
         this.applyState()
       },
       // The journal closed before its audio core was known: nothing left to seed.
@@ -97,7 +117,10 @@ export class Seeder extends EventEmitter<{ progress: [] }> {
   }
 
   progress(): SeedingProgress {
-    const complete = this.journal.writable || (this.blobsKnown && this.cores.every((core) => core.complete))
+    // An index with entries but an audio core of length 0 means the audio's length is not known
+    // yet, not that there is none: that is not complete.
+    const audioUnknown = this.journal.drive.core.length > 1 && (this.audio?.core.length ?? 0) === 0
+    const complete = this.journal.writable || (this.blobsKnown && !audioUnknown && this.cores.every((core) => core.complete))
     return {
       state: this.current,
       bytesDownloaded: this.cores.reduce((sum, core) => sum + core.bytesHeld, 0),
@@ -114,6 +137,10 @@ export class Seeder extends EventEmitter<{ progress: [] }> {
 
   private track(progress: CoreProgress): void {
     this.cores.push(progress)
+    this.recount(progress)
+  }
+
+  private recount(progress: CoreProgress): void {
     progress.count().then(
       () => this.emit('progress'),
       // Counting stops when the core closes; progress then simply stays where it was.
