@@ -18,3 +18,6 @@ export const max = (values: number[]): number => values.reduce((a, b) => Math.ma
 
 /** Whole mebibytes, as the reports print sizes. */
 export const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`
+
+/** How a figure compares with its target, as every report prints it. */
+export const verdict = (met: boolean): string => (met ? 'met' : 'NOT met')

@@ -12,6 +12,8 @@ export interface GeneratorJob {
   webhooks: string
   seeds: number[]
   seconds: number
+  /** Real time (one frame per 20 ms, the default) or full speed: each frame as soon as the socket took the last. */
+  realtime?: boolean
 }
 
 export interface GeneratedCall {
@@ -41,7 +43,7 @@ async function run(job: GeneratorJob): Promise<GeneratedCall[]> {
         answerUrl: `${job.webhooks}/answer`,
         eventUrl: `${job.webhooks}/event`,
         audio: callerAudioFromPcm(tone(seed, job.seconds), `tone-${seed}`),
-        realtime: true
+        realtime: job.realtime ?? true
       })
     }))
     return await Promise.all(

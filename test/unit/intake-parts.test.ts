@@ -127,4 +127,38 @@ describe('streaming WAV files', () => {
       await cleanup()
     }
   })
+
+  it('counts the audio waiting for the disk: a flushed batch is queued until its write finishes', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const wav = new StreamingWavFile(join(dir, 'queued.wav'), 16000)
+      const audio = pcm(100) // 64,000 bytes: three full 16 KiB batches and a partial one
+      for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
+      // Writes finish on a later turn of the event loop, so the three flushed batches are all queued now.
+      assert.equal(wav.queuedBytes, 3 * 16 * 1024)
+      assert.equal(wav.dataBytes, audio.length)
+      await wav.drained()
+      assert.equal(wav.queuedBytes, 0)
+      assert.equal(await wav.finish(), audio.length)
+      assert.ok(readWav(await readFile(join(dir, 'queued.wav'))).samples.equals(audio))
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('reports a failed write from drained() and finish(), without an unhandled rejection in between', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const file = join(dir, 'taken.wav')
+      await writeFile(file, 'already here') // the WAV is created with 'wx', so opening it fails
+      const wav = new StreamingWavFile(file, 16000)
+      const audio = pcm(60)
+      for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
+      await assert.rejects(wav.drained(), { code: 'EEXIST' })
+      await assert.rejects(wav.finish(), { code: 'EEXIST' })
+      assert.equal(await readFile(file, 'utf8'), 'already here')
+    } finally {
+      await cleanup()
+    }
+  })
 })

@@ -98,6 +98,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     recordings.on('added', () => service.emit('calls', { count: callLog.size }))
     recordings.on('failed', (job, reason) => log.error({ recording: job.recordingUuid, reason }, 'a recording download failed for good'))
     streams.on('error', (error) => log.error({ err: error }, 'stream recording'))
+    streams.on('ended', (summary) => log.debug(summary, 'stream call written'))
     await streams.boot()
     await recordings.boot()
     return service

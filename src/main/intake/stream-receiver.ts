@@ -16,6 +16,12 @@ const FRAME_MS = 20
 const CALL_UUID = /^[0-9a-f]{32}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** If the first message does not come soon after the handshake, the socket is not a call. */
 const CONNECTED_TIMEOUT_MS = 10_000
+/**
+ * A call whose audio waits in memory for the disk beyond this stops being read until its writes
+ * catch up: TCP then slows the sender down, so a call pushed faster than real time (or a disk
+ * that stalls) costs at most this plus one socket read (64 KiB) and one batch per call.
+ */
+export const QUEUE_LIMIT_BYTES = 48 * 1024
 
 /** A finished (or, after a crash, recovered) stream recording ready to become an entry. */
 export interface StreamRecording {
@@ -33,6 +39,20 @@ interface ActiveCall {
   wav: StreamingWavFile | null
   liveFile: string
   ended: boolean
+  /** Times reading stopped because the disk was behind, and the most audio that waited for it. */
+  pauses: number
+  maxQueuedBytes: number
+}
+
+/** How a call's audio went to disk, reported when the call ends. */
+export interface StreamCallSummary {
+  callUuid: string
+  /** PCM bytes accepted. */
+  bytes: number
+  /** Times the socket stopped being read while the disk caught up. */
+  pauses: number
+  /** The most PCM that ever waited in memory for a disk write. */
+  maxQueuedBytes: number
 }
 
 export interface StreamReceiverOptions {
@@ -42,15 +62,18 @@ export interface StreamReceiverOptions {
   maxSeconds: () => number
   /** Hands a complete file to the journal; the receiver deletes the file once this resolves. */
   deliver: (recording: StreamRecording) => Promise<void>
+  /** Audio a call may hold waiting for the disk before its socket stops being read (default QUEUE_LIMIT_BYTES). */
+  queueLimitBytes?: number
 }
 
 /**
  * The WebSocket audio leg (Vonage is the client). Each call's PCM goes straight to its own WAV
  * file on disk as it arrives, so memory does not grow with call length and many calls run side
- * by side. Anything unexpected on one socket (no or wrong token, bad first message, frames of the
- * wrong size or kind, a call past the time limit) ends that call only.
+ * by side; a call sent faster than its file is written is read only as fast as the disk takes
+ * it (QUEUE_LIMIT_BYTES). Anything unexpected on one socket (no or wrong token, bad first
+ * message, frames of the wrong size or kind, a call past the time limit) ends that call only.
  */
-export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }> {
+export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; ended: [StreamCallSummary] }> {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   private readonly calls = new Map<string, ActiveCall>()
   private readonly finishing = new Set<Promise<void>>()
@@ -110,7 +133,9 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }>
       socket,
       wav: null,
       liveFile: join(this.options.dir, `${callUuid}.${startedAt}.live.wav`),
-      ended: false
+      ended: false,
+      pauses: 0,
+      maxQueuedBytes: 0
     }
     this.calls.set(callUuid, call)
     const connectTimer = setTimeout(() => this.end(call, 1008, 'expected websocket:connected'), CONNECTED_TIMEOUT_MS)
@@ -142,12 +167,42 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }>
     }
     if (bytes.length !== FRAME_BYTES) return this.end(call, 1003, `audio frames must be ${FRAME_BYTES} bytes`)
     wav.append(bytes)
-    if (wav.dataBytes >= this.options.maxSeconds() * SAMPLE_RATE * 2) this.end(call, 1000, 'time limit reached')
+    if (wav.queuedBytes > call.maxQueuedBytes) call.maxQueuedBytes = wav.queuedBytes
+    if (wav.dataBytes >= this.options.maxSeconds() * SAMPLE_RATE * 2) return this.end(call, 1000, 'time limit reached')
+    if (wav.queuedBytes > this.queueLimit && !call.socket.isPaused) this.holdBack(call, wav)
+  }
+
+  private get queueLimit(): number {
+    return this.options.queueLimitBytes ?? QUEUE_LIMIT_BYTES
+  }
+
+  /**
+   * The disk is behind this call's sender: stop reading its socket until the writes catch up. The
+   * rest of the socket read being parsed still arrives; nothing more does until `resume`.
+   */
+  private holdBack(call: ActiveCall, wav: StreamingWavFile): void {
+    call.socket.pause()
+    call.pauses++
+    const caughtUp = async (): Promise<void> => {
+      // Batches flushed after the pause (that rest of the read) are waited for too.
+      while (wav.queuedBytes > this.queueLimit) await wav.drained()
+    }
+    caughtUp().then(
+      () => {
+        if (!call.ended) call.socket.resume()
+      },
+      (error: Error) => {
+        this.emit('error', new Error(`call ${call.callUuid}: the recording could not be written`, { cause: error }))
+        this.end(call, 1011, 'the recording could not be written')
+      }
+    )
   }
 
   private end(call: ActiveCall, code: number, reason: string): void {
     if (call.ended) return
     call.ended = true
+    // The closing handshake needs the socket read again; frames still coming are ignored.
+    if (call.socket.isPaused) call.socket.resume()
     if (call.socket.readyState === call.socket.OPEN) call.socket.close(code, reason)
     // A socket that never said websocket:connected has no file.
     if (call.wav) this.finish(call)
@@ -158,9 +213,15 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error] }>
   private finish(call: ActiveCall): void {
     const work = (async () => {
       const wav = call.wav!
-      const bytes = await wav.finish()
-      this.calls.delete(call.callUuid)
-      this.emit('change')
+      let bytes: number
+      try {
+        bytes = await wav.finish()
+      } finally {
+        // Not live any more, even when its file could not be finished (the next start repairs it).
+        this.calls.delete(call.callUuid)
+        this.emit('change')
+      }
+      this.emit('ended', { callUuid: call.callUuid, bytes, pauses: call.pauses, maxQueuedBytes: call.maxQueuedBytes })
       if (bytes === 0) return void (await rm(call.liveFile, { force: true }))
       // Renamed before the hand-over: after a crash from here on, the file is known complete.
       const done = call.liveFile.replace(/\.live\.wav$/, '.done.wav')

@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events'
-import { createReadStream } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
-import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import type Hyperdrive from 'hyperdrive'
-import type { DriveEntry } from 'hyperdrive'
+import type { BlobPointer, DriveEntry } from 'hyperdrive'
 import SubEncoder from 'sub-encoder'
 import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
 import { probeAudio } from './audio-probe'
@@ -18,6 +17,11 @@ import { SerialQueue } from './serial-queue'
 const FILES_KEY_ENCODING = new SubEncoder('files', 'utf-8')
 /** Blocks of at least 64 KiB replicate ~4× faster than small ones and keep seeks cheap. */
 export const WRITE_BLOCK_BYTES = 64 * 1024
+/**
+ * Audio is copied into the drive this much at a time, through one buffer: each part is one
+ * append, and smaller appends hold less of the storage's native memory while they are written.
+ */
+const COPY_SEGMENT_BYTES = 16 * WRITE_BLOCK_BYTES
 const RECORDINGS = '/recordings'
 /** How long reading a peer's provenance record may wait for a peer before the fork shows none. */
 const PROVENANCE_WAIT_MS = 5000
@@ -183,10 +187,7 @@ export class Journal extends EventEmitter<JournalEvents> {
         ...(options.title ? { title: options.title } : {}),
         ...(options.partial ? { partial: true } : {})
       }
-      await pipeline(
-        createReadStream(filePath, { highWaterMark: WRITE_BLOCK_BYTES }),
-        this.drive.createWriteStream(path, { metadata })
-      )
+      await this.drive.putEntry(path, { executable: false, linkname: null, blob: await this.copyIntoBlobs(filePath), metadata })
       const written = await this.drive.entry(path)
       if (!written) throw new Error(`Entry ${path} vanished after writing`)
       const dto = await this.toDto(written)
@@ -327,6 +328,34 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.drive.close()
   }
 
+  /**
+   * Copies a file into the drive's blob core a segment at a time through one reused buffer, and
+   * returns the whole file as one blob. A read stream would allocate a fresh buffer per block: for
+   * a long recording, tens of MB of garbage that sit in the process's memory until a GC gets to
+   * them. Each `put` resolves once its blocks are appended, so the buffer is free to refill; the
+   * segments follow each other in the core because every write to this drive goes through `writes`.
+   */
+  private async copyIntoBlobs(filePath: string): Promise<BlobPointer> {
+    const blobs = await this.drive.getBlobs()
+    const segment = Buffer.allocUnsafeSlow(COPY_SEGMENT_BYTES)
+    const handle = await open(filePath, 'r')
+    try {
+      let blob: BlobPointer | null = null
+      for (let position = 0; ; ) {
+        const length = await readFully(handle, segment, position)
+        if (length === 0) break
+        const part = await blobs.put(segment.subarray(0, length), { blockSize: WRITE_BLOCK_BYTES })
+        blob = blob === null ? part : joinBlobs(blob, part)
+        position += length
+        if (length < segment.length) break
+      }
+      if (blob === null) throw new Error(`${filePath} is empty`)
+      return blob
+    } finally {
+      await handle.close()
+    }
+  }
+
   private async readProvenance(): Promise<Provenance | null> {
     if (this.drive.core.length === 0 || this.lookingForPeers) {
       // Nothing replicated yet: try again on the next call instead of remembering "none".
@@ -424,6 +453,25 @@ export class Journal extends EventEmitter<JournalEvents> {
   private requireWritable(): void {
     if (!this.writable) throw new JournalError('read-only', 'This journal belongs to someone else: it can be read, not changed.')
   }
+}
+
+/** Fills `buffer` from `position` (a read may return less than asked); returns the bytes read, short only at the end. */
+async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<number> {
+  let filled = 0
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled)
+    if (bytesRead === 0) break
+    filled += bytesRead
+  }
+  return filled
+}
+
+/** One blob made of two stored back to back; anything else would be a different file's blocks. */
+function joinBlobs(first: BlobPointer, next: BlobPointer): BlobPointer {
+  if (next.blockOffset !== first.blockOffset + first.blockLength || next.byteOffset !== first.byteOffset + first.byteLength) {
+    throw new Error('Another write came between two parts of one file in the blob store')
+  }
+  return { ...first, blockLength: first.blockLength + next.blockLength, byteLength: first.byteLength + next.byteLength }
 }
 
 /** Metadata as written by any version of the app (or a peer's), with safe defaults. */
