@@ -64,16 +64,22 @@ export const useJournalStore = defineStore('journal', () => {
    */
   async function showActive({ unlessShowing = false } = {}): Promise<void> {
     try {
-      const active = await useApi().getJournal({})
+      // The active journal's status names it. Known before its list is asked for, the same status
+      // coming back as an event (the event socket resyncs when it opens) is no reason to list again.
+      const active = await useApi().getStatus({})
       if (unlessShowing && shownKey.value !== null) return
-      await show(active.key)
+      await show(active.key, undefined, active)
     } catch (err) {
       useNoticeStore().report(err, 'Could not open the journal')
     }
   }
 
-  /** Shows a journal of the library, at `version` (read-only) or live. */
-  async function show(key: string, version?: number): Promise<void> {
+  /**
+   * Shows a journal of the library, at `version` (read-only) or live. Its entries come first; its
+   * history after them, since both are worked out by the same services and the list is what the
+   * window is opened for.
+   */
+  async function show(key: string, version?: number, knownStatus?: JournalStatus): Promise<void> {
     const nextVersion = version ?? null
     if (key === shownKey.value && nextVersion === viewedVersion.value) return
     const otherJournal = key !== shownKey.value
@@ -86,9 +92,14 @@ export const useJournalStore = defineStore('journal', () => {
     if (otherJournal) {
       // Nothing of the previous journal may linger under the new one's name.
       fetchedInfo.value = null
-      status.value = null
+      status.value = knownStatus?.key === key ? knownStatus : null
       entries.value = []
-      await Promise.all([loadInfo(key), loadStatus(key), loadEntries(), useHistoryStore().refresh(key)])
+      useHistoryStore().follow(key)
+      const entriesThenHistory = async (): Promise<void> => {
+        await loadEntries()
+        if (key === shownKey.value) await useHistoryStore().refresh(key)
+      }
+      await Promise.all([loadInfo(key), status.value ? null : loadStatus(key), entriesThenHistory()])
     } else {
       await loadEntries()
     }
