@@ -73,7 +73,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
           source: 'stream',
           id: recording.callUuid,
           madeAt: new Date(recording.startedAt),
-          partial: recording.partial
+          partial: recording.partial,
+          ...(recording.audio ? { audio: recording.audio } : {})
         })
         await callLog.linkEntry({ uuid: recording.callUuid, entryPath: entry.path })
       }

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream'
 import { join } from 'node:path'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { LiveCall } from '#shared/intake'
+import type { AudioProbe } from '../journal/audio-probe'
 import type { SocketTokens } from './socket-tokens'
 import { repairWavFile, StreamingWavFile } from './streaming-wav-file'
 
@@ -29,6 +30,8 @@ export interface StreamRecording {
   file: string
   startedAt: number
   partial: boolean
+  /** Format and length when known from writing (or repairing) the file; otherwise it is probed. */
+  audio?: AudioProbe
 }
 
 interface ActiveCall {
@@ -90,11 +93,13 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
       if (!match) continue
       const [, callUuid = '', startedAt = '0', state] = match
       const file = join(this.options.dir, name)
-      if (state === 'live' && (await repairWavFile(file, SAMPLE_RATE)) === 0) {
-        await rm(file, { force: true })
+      if (state === 'live') {
+        const bytes = await repairWavFile(file, SAMPLE_RATE)
+        if (bytes === 0) await rm(file, { force: true })
+        else await this.hand({ callUuid, file, startedAt: Number(startedAt), partial: true, audio: wavAudio(bytes) })
         continue
       }
-      await this.hand({ callUuid, file, startedAt: Number(startedAt), partial: state === 'live' })
+      await this.hand({ callUuid, file, startedAt: Number(startedAt), partial: false })
     }
   }
 
@@ -226,7 +231,7 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
       // Renamed before the hand-over: after a crash from here on, the file is known complete.
       const done = call.liveFile.replace(/\.live\.wav$/, '.done.wav')
       await rename(call.liveFile, done)
-      await this.hand({ callUuid: call.callUuid, file: done, startedAt: call.startedAt, partial: false })
+      await this.hand({ callUuid: call.callUuid, file: done, startedAt: call.startedAt, partial: false, audio: wavAudio(bytes) })
     })().catch((error: Error) => {
       this.emit('error', error)
     })
@@ -243,6 +248,11 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
       this.emit('error', error as Error)
     }
   }
+}
+
+/** What a probe would read from the header this receiver wrote: 16-bit mono at SAMPLE_RATE. */
+function wavAudio(dataBytes: number): AudioProbe {
+  return { format: 'wav', durationMs: Math.round((dataBytes / (SAMPLE_RATE * 2)) * 1000) }
 }
 
 function isConnectedMessage(bytes: Buffer): boolean {

@@ -3,10 +3,10 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type Hyperdrive from 'hyperdrive'
-import type { BlobPointer, DriveEntry } from 'hyperdrive'
+import type { BlobPointer, DriveEntry, DriveEntryValue } from 'hyperdrive'
 import SubEncoder from 'sub-encoder'
 import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
-import { probeAudio } from './audio-probe'
+import { probeAudio, type AudioProbe } from './audio-probe'
 import type { ByteRange } from './byte-range'
 import type { ChangeClock } from './change-clock'
 import { entryPath, formatOfPath, isEntryPath } from './entry-path'
@@ -38,6 +38,11 @@ export interface AddAudioOptions {
   madeAt?: Date
   title?: string
   partial?: boolean
+  /**
+   * Format and duration, from a caller that wrote the file itself (the stream receiver) and so
+   * knows them without parsing it again. Anything from outside is probed.
+   */
+  audio?: AudioProbe
 }
 
 /** An entry's audio, opened for reading at one version. Close it when the response is done. */
@@ -166,15 +171,16 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   /**
-   * Adds an audio file. Format and duration come from the audio itself; a file that is not
-   * audio throws NotAudioError before anything is written.
+   * Adds an audio file. Format and duration come from the audio itself (unless the caller wrote
+   * it and says what they are); a file that is not audio throws NotAudioError before anything
+   * is written.
    */
   async addAudioFile(filePath: string, options: AddAudioOptions): Promise<EntryDto> {
     this.requireWritable()
     // Probing happens inside the write queue too: when hundreds of calls end at once, probing
     // all their files together would hold all their parsers' buffers at once.
     return this.writes.run(async () => {
-      const probe = await probeAudio(filePath)
+      const probe = options.audio ?? (await probeAudio(filePath))
       const madeAt = options.madeAt ?? new Date()
       const path = entryPath(madeAt, options.id ?? randomUUID(), probe.format)
       const existing = await this.drive.entry(path)
@@ -187,10 +193,10 @@ export class Journal extends EventEmitter<JournalEvents> {
         ...(options.title ? { title: options.title } : {}),
         ...(options.partial ? { partial: true } : {})
       }
-      await this.drive.putEntry(path, { executable: false, linkname: null, blob: await this.copyIntoBlobs(filePath), metadata })
-      const written = await this.drive.entry(path)
-      if (!written) throw new Error(`Entry ${path} vanished after writing`)
-      const dto = await this.toDto(written)
+      const value: DriveEntryValue = { executable: false, linkname: null, blob: await this.copyIntoBlobs(filePath), metadata }
+      await this.drive.putEntry(path, value)
+      // What was just written, without reading it back: every write to this drive is in this queue.
+      const dto = await this.toDto({ seq: this.drive.version - 1, key: path, value })
       this.emit('added', dto)
       return dto
     })
