@@ -24,6 +24,8 @@ export interface GeneratedCall {
   maxBacklogBytes: number
   durationMs: number
   audioMs: number
+  /** Why the audio leg failed or ended early (no socket, the app closed it…), if it did. */
+  error?: string
 }
 
 /** A distinct tone per call (so a mix-up between calls cannot pass as exact). */
@@ -58,7 +60,8 @@ async function run(job: GeneratorJob): Promise<GeneratedCall[]> {
           maxLateMs: leg.maxLateMs,
           maxBacklogBytes: leg.maxBacklogBytes,
           durationMs: result.durationMs,
-          audioMs: leg.audioMs
+          audioMs: leg.audioMs,
+          ...(leg.endedBy === 'audio-end' ? {} : { error: `${leg.endedBy}${leg.error ? `: ${leg.error}` : ''}` })
         }
       })
     )

@@ -7,6 +7,7 @@ import wavefile from 'wavefile'
 import { CallLog } from '../../src/main/intake/call-log'
 import { parseRecordingEvent } from '../../src/main/intake/recording-event'
 import { repairWavFile, StreamingWavFile } from '../../src/main/intake/streaming-wav-file'
+import { TaskLimit } from '../../src/main/intake/task-limit'
 import { probeAudio } from '../../src/main/journal/audio-probe'
 import { makeTempDir } from '../helpers/temp-dir'
 
@@ -160,5 +161,40 @@ describe('streaming WAV files', () => {
     } finally {
       await cleanup()
     }
+  })
+})
+
+describe('task limit', () => {
+  it('runs at most its limit at once, the rest in the order they came, and goes on after a failure', async () => {
+    const limit = new TaskLimit(2)
+    const started: number[] = []
+    const finishers = new Map<number, () => void>()
+    let running = 0
+    let most = 0
+    const task = (id: number) =>
+      limit.run(async () => {
+        started.push(id)
+        running++
+        most = Math.max(most, running)
+        await new Promise<void>((resolve) => finishers.set(id, resolve))
+        running--
+        if (id === 1) throw new Error('task 1 failed')
+        return id
+      })
+    const results = [1, 2, 3, 4, 5].map((id) => task(id).catch((error: Error) => error.message))
+    const settle = () => new Promise((resolve) => setImmediate(resolve))
+    await settle()
+    assert.deepEqual(started, [1, 2])
+    finishers.get(1)!()
+    await settle()
+    assert.deepEqual(started, [1, 2, 3])
+    finishers.get(3)!()
+    finishers.get(2)!()
+    await settle()
+    assert.deepEqual(started, [1, 2, 3, 4, 5])
+    finishers.get(4)!()
+    finishers.get(5)!()
+    assert.deepEqual(await Promise.all(results), ['task 1 failed', 2, 3, 4, 5])
+    assert.equal(most, 2)
   })
 })

@@ -8,6 +8,7 @@ import type { LiveCall } from '#shared/intake'
 import type { AudioProbe } from '../journal/audio-probe'
 import type { SocketTokens } from './socket-tokens'
 import { repairWavFile, StreamingWavFile } from './streaming-wav-file'
+import { TaskLimit } from './task-limit'
 
 /** Vonage sends 20 ms of 16-bit mono PCM per message: 640 bytes at 16 kHz (what our NCCO asks for). */
 export const SAMPLE_RATE = 16000
@@ -23,6 +24,12 @@ const CONNECTED_TIMEOUT_MS = 10_000
  * that stalls) costs at most this plus one socket read (64 KiB) and one batch per call.
  */
 export const QUEUE_LIMIT_BYTES = 48 * 1024
+/**
+ * Calls whose files are closed (last write, header, sync) at the same time. Hundreds can end
+ * together; their syncs would fill Node's four I/O threads, which the journal then needs to take
+ * the recordings in.
+ */
+const FILES_CLOSED_AT_ONCE = 2
 
 /** A finished (or, after a crash, recovered) stream recording ready to become an entry. */
 export interface StreamRecording {
@@ -80,6 +87,7 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   private readonly calls = new Map<string, ActiveCall>()
   private readonly finishing = new Set<Promise<void>>()
+  private readonly closing = new TaskLimit(FILES_CLOSED_AT_ONCE)
 
   constructor(private readonly options: StreamReceiverOptions) {
     super()
@@ -220,7 +228,7 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
       const wav = call.wav!
       let bytes: number
       try {
-        bytes = await wav.finish()
+        bytes = await this.closing.run(() => wav.finish())
       } finally {
         // Not live any more, even when its file could not be finished (the next start repairs it).
         this.calls.delete(call.callUuid)
