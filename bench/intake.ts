@@ -31,7 +31,7 @@ import { wavData } from '../test/helpers/intake-harness'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
 import { ProcessMeter } from './process-meter'
-import { max, mb, median, verdict } from './stats'
+import { machineLoad, max, mb, median, verdict } from './stats'
 import type { GeneratedCall, GeneratorJob } from './stream-generator'
 
 const { values } = parseArgs({
@@ -169,7 +169,7 @@ async function concurrentRun(): Promise<void> {
   const late = run.generated.map((c) => c.maxLateMs)
   const drift = run.generated.map((c) => c.durationMs - c.audioMs)
   const promised = calls <= 500
-  console.log(`stream: ${calls} concurrent real-time calls × ${seconds} s from ${Math.min(calls, Number(values.generators))} generator processes`)
+  console.log(`stream: ${calls} concurrent real-time calls × ${seconds} s from ${Math.min(calls, Number(values.generators))} generator processes (${machineLoad()} at the end)`)
   console.log(`  exact (SHA-256 of the PCM sent = the WAV data in the journal): ${run.exact}/${calls} (target: all): ${verdict(run.exact === calls)}`)
   const failed = run.generated.filter((c) => c.error)
   if (failed.length > 0) console.log(`  ${failed.length} calls did not stream all their audio, e.g. ${failed[0]!.error}`)
