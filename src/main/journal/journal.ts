@@ -83,6 +83,8 @@ export class Journal extends EventEmitter<JournalEvents> {
   private readonly writes = new SerialQueue()
   /** The current version's list; `blockOffsets` lets a peer's journal refresh just its block counts. */
   private listCache: { version: number; entries: EntryDto[]; blockOffsets: Map<string, number> } | null = null
+  /** The walk of the index in progress, shared by everyone who asks for the same version meanwhile. */
+  private listing: { version: number; done: Promise<{ entries: EntryDto[]; blockOffsets: Map<string, number> }> } | null = null
   private provenanceRead: Promise<Provenance | null> | null = null
   private closed = false
 
@@ -156,7 +158,18 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
     // A journal nobody has served yet has no index to read; asking would wait for a peer.
     if (this.drive.core.length === 0 || this.lookingForPeers) return []
-    const listing = await this.readEntries(this.drive)
+    // The warm-up at start, a status push and the window's own request often ask at once: one
+    // walk of a 10,000-entry index answers them all.
+    if (this.listing?.version !== current) {
+      const done = this.readEntries(this.drive)
+      const listing = { version: current, done }
+      this.listing = listing
+      const settled = (): void => {
+        if (this.listing === listing) this.listing = null
+      }
+      done.then(settled, settled)
+    }
+    const listing = await this.listing.done
     this.listCache = { version: current, ...listing }
     return listing.entries
   }
@@ -326,6 +339,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (blobs && blobs.core.length > 0) await blobs.core.clear(0, blobs.core.length)
     if (this.drive.core.length > 0) await this.drive.core.clear(0, this.drive.core.length)
     this.listCache = null
+    this.listing = null
   }
 
   async close(): Promise<void> {
