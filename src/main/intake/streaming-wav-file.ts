@@ -48,13 +48,13 @@ export class StreamingWavFile {
     private readonly sampleRate: number
   ) {
     this.opened = open(file, 'wx')
-    this.writing = this.opened.then(
-      async (handle) => {
+    this.writing = this.opened
+      .then(async (handle) => {
         await handle.write(wavHeader(sampleRate, 0), 0, HEADER_BYTES, 0)
-      }
-    ).catch((error: Error) => {
-      this.failure ??= error
-    })
+      })
+      .catch((error: Error) => {
+        this.failure ??= error
+      })
   }
 
   /** Bytes of PCM accepted so far. */

@@ -17,10 +17,7 @@ import { SerialQueue } from './serial-queue'
 const FILES_KEY_ENCODING = new SubEncoder('files', 'utf-8')
 /** Blocks of at least 64 KiB replicate ~4× faster than small ones and keep seeks cheap. */
 export const WRITE_BLOCK_BYTES = 64 * 1024
-/**
- * Audio is copied into the drive this much at a time, through one buffer: each part is one
- * append, and smaller appends hold less of the storage's native memory while they are written.
- */
+/** Audio is copied into the drive this much at a time through one buffer: one append of 16 blocks, as Hyperblobs batches a stream. */
 const COPY_SEGMENT_BYTES = 16 * WRITE_BLOCK_BYTES
 const RECORDINGS = '/recordings'
 /** How long reading a peer's provenance record may wait for a peer before the fork shows none. */
