@@ -1,7 +1,7 @@
 /**
  * `npm run bench:intake -- [--calls 500] [--seconds 60] [--generators 2] [--within 30]
  *   [--fast-short 60] [--fast-long 840] [--flat-calls 50] [--flat-short 60] [--flat-long 600]
- *   [--skip-record] [--skip-stream] [--skip-fast] [--skip-flat]`
+ *   [--skip-record] [--skip-stream] [--skip-fast] [--skip-flat] [--app-env NAME=VALUE …]`
  *
  * Stream: N concurrent real-time calls from the simulator (in separate load-generator processes)
  * into the app (a separate headless process). Prints the app's CPU and peak RSS, whether frames
@@ -48,16 +48,20 @@ const { values } = parseArgs({
     'skip-record': { type: 'boolean', default: false },
     'skip-stream': { type: 'boolean', default: false },
     'skip-fast': { type: 'boolean', default: false },
-    'skip-flat': { type: 'boolean', default: false }
+    'skip-flat': { type: 'boolean', default: false },
+    'app-env': { type: 'string', multiple: true, default: [] }
   }
 })
+
+/** `--app-env NAME=VALUE` (repeatable): extra environment for the app process, e.g. MALLOC_ARENA_MAX=1. */
+const appEnv = Object.fromEntries(values['app-env'].map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]))
 
 const MB = 2 ** 20
 /** How long the run waits for the last entries before it gives up. */
 const SETTLE_LIMIT_MS = 180_000
 
 async function startApp(mode: IntakeMode, simulator: VonageSimulator, bootstrap: string, dir: string): Promise<HeadlessApp> {
-  const app = await startHeadless(dir, ['--bootstrap', bootstrap], { ...simulator.appEnvironment(), JOURNAL_MODE: mode })
+  const app = await startHeadless(dir, ['--bootstrap', bootstrap], { ...simulator.appEnvironment(), JOURNAL_MODE: mode, ...appEnv })
   await app.call('saveSettings', { greeting: '', maxSeconds: 7200 })
   return app
 }
