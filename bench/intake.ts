@@ -117,15 +117,18 @@ async function streamRun(calls: number, seconds: number, realtime: boolean): Pro
     const peakDuringCallsBytes = meter.peak
     const withinMs = Number(values.within) * 1000
     let inJournalWithin: number | undefined
-    // A call whose socket never opened has no entry to wait for (it is counted as not exact).
-    const expected = generated.filter((c) => c.audioMs > 0).length
+    // A call whose audio leg failed (no socket, closed by the app) may have no entry to wait for;
+    // it is counted as not exact.
+    const expected = generated.filter((c) => !c.error).length
     // Every entry in the journal, then the meter stops: adding the WAVs is part of the work.
     for (;;) {
       const { entries } = await app.call<JournalStatus>('getStatus')
       const elapsed = performance.now() - callsDone
       if (elapsed <= withinMs) inJournalWithin = entries
       if (entries >= expected) break
-      if (elapsed > SETTLE_LIMIT_MS) throw new Error(`only ${entries} of ${expected} entries ${SETTLE_LIMIT_MS / 1000} s after the calls ended`)
+      if (elapsed > SETTLE_LIMIT_MS) {
+        throw new Error(`only ${entries} of ${expected} entries ${SETTLE_LIMIT_MS / 1000} s after the calls ended; the app's last log lines:\n${app.stderr().slice(-3000)}`)
+      }
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
     const settled = performance.now()
@@ -176,7 +179,11 @@ async function concurrentRun(): Promise<void> {
   console.log(`stream: ${calls} concurrent real-time calls × ${seconds} s from ${Math.min(calls, Number(values.generators))} generator processes (${machineLoad()} at the end)`)
   console.log(`  exact (SHA-256 of the PCM sent = the WAV data in the journal): ${run.exact}/${calls} (target: all): ${verdict(run.exact === calls)}`)
   const failed = run.generated.filter((c) => c.error)
-  if (failed.length > 0) console.log(`  ${failed.length} calls did not stream all their audio, e.g. ${failed[0]!.error}`)
+  if (failed.length > 0) {
+    const reasons = new Map<string, number>()
+    for (const call of failed) reasons.set(call.error!, (reasons.get(call.error!) ?? 0) + 1)
+    console.log(`  ${failed.length} calls did not stream all their audio: ${[...reasons].map(([reason, n]) => `${n} × ${reason}`).join('; ')}`)
+  }
   console.log(`  ${memoryLine(run)} (target < 300 MB: ${verdict(run.peakRssBytes < 300 * MB)})`)
   console.log(
     `  in the journal ${values.within} s after the last call ended: ${run.inJournalWithin}/${calls}` +

@@ -61,7 +61,7 @@ async function run(job: GeneratorJob): Promise<GeneratedCall[]> {
           maxBacklogBytes: leg.maxBacklogBytes,
           durationMs: result.durationMs,
           audioMs: leg.audioMs,
-          ...(leg.endedBy === 'audio-end' ? {} : { error: `${leg.endedBy}${leg.error ? `: ${leg.error}` : ''}` })
+          ...(leg.endedBy === 'audio-end' ? {} : { error: `${leg.endedBy}${leg.closeCode ? ` (close code ${leg.closeCode})` : ''}${leg.error ? `: ${leg.error}` : ''}` })
         }
       })
     )

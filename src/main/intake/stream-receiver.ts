@@ -49,6 +49,10 @@ interface ActiveCall {
   wav: StreamingWavFile | null
   liveFile: string
   ended: boolean
+  /** Until the websocket:connected message arrives. */
+  connectTimer: NodeJS.Timeout | null
+  /** PCM bytes the call may hold: the time limit in force when its audio started (set then). */
+  maxBytes: number
   /** Times reading stopped because the disk was behind, and the most audio that waited for it. */
   pauses: number
   maxQueuedBytes: number
@@ -68,7 +72,7 @@ export interface StreamCallSummary {
 export interface StreamReceiverOptions {
   dir: string
   tokens: SocketTokens
-  /** Longest call, in seconds of audio. */
+  /** Longest call, in seconds of audio (as set when the call's audio starts). */
   maxSeconds: () => number
   /** Hands a complete file to the journal; the receiver deletes the file once this resolves. */
   deliver: (recording: StreamRecording) => Promise<void>
@@ -147,17 +151,17 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
       wav: null,
       liveFile: join(this.options.dir, `${callUuid}.${startedAt}.live.wav`),
       ended: false,
+      connectTimer: null,
+      maxBytes: 0,
       pauses: 0,
       maxQueuedBytes: 0
     }
     this.calls.set(callUuid, call)
-    const connectTimer = setTimeout(() => this.end(call, 1008, 'expected websocket:connected'), CONNECTED_TIMEOUT_MS)
-    socket.on('message', (data, isBinary) => {
-      if (call.wav) clearTimeout(connectTimer)
-      this.onMessage(call, data, isBinary)
-    })
+    call.connectTimer = setTimeout(() => this.end(call, 1008, 'expected websocket:connected'), CONNECTED_TIMEOUT_MS)
+    // Called fifty times a second per call: the per-frame path does as little as it can.
+    socket.on('message', (data, isBinary) => this.onMessage(call, data, isBinary))
     socket.on('close', () => {
-      clearTimeout(connectTimer)
+      if (call.connectTimer) clearTimeout(call.connectTimer)
       this.end(call, 1000, 'closed')
     })
     socket.on('error', () => this.end(call, 1011, 'socket error'))
@@ -170,6 +174,9 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
     const wav = call.wav
     if (!wav) {
       if (isBinary || !isConnectedMessage(bytes)) return this.end(call, 1003, 'first message must be websocket:connected with audio/l16;rate=16000')
+      if (call.connectTimer) clearTimeout(call.connectTimer)
+      call.connectTimer = null
+      call.maxBytes = this.options.maxSeconds() * SAMPLE_RATE * 2
       call.wav = new StreamingWavFile(call.liveFile, SAMPLE_RATE)
       return
     }
@@ -181,7 +188,7 @@ export class StreamReceiver extends EventEmitter<{ change: []; error: [Error]; e
     if (bytes.length !== FRAME_BYTES) return this.end(call, 1003, `audio frames must be ${FRAME_BYTES} bytes`)
     wav.append(bytes)
     if (wav.queuedBytes > call.maxQueuedBytes) call.maxQueuedBytes = wav.queuedBytes
-    if (wav.dataBytes >= this.options.maxSeconds() * SAMPLE_RATE * 2) return this.end(call, 1000, 'time limit reached')
+    if (wav.dataBytes >= call.maxBytes) return this.end(call, 1000, 'time limit reached')
     if (wav.queuedBytes > this.queueLimit && !call.socket.isPaused) this.holdBack(call, wav)
   }
 
