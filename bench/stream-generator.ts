@@ -12,6 +12,8 @@ export interface GeneratorJob {
   webhooks: string
   seeds: number[]
   seconds: number
+  /** Real time (one frame per 20 ms, the default) or full speed: each frame as soon as the socket took the last. */
+  realtime?: boolean
 }
 
 export interface GeneratedCall {
@@ -22,6 +24,8 @@ export interface GeneratedCall {
   maxBacklogBytes: number
   durationMs: number
   audioMs: number
+  /** Why the audio leg failed or ended early (no socket, the app closed it…), if it did. */
+  error?: string
 }
 
 /** A distinct tone per call (so a mix-up between calls cannot pass as exact). */
@@ -41,7 +45,7 @@ async function run(job: GeneratorJob): Promise<GeneratedCall[]> {
         answerUrl: `${job.webhooks}/answer`,
         eventUrl: `${job.webhooks}/event`,
         audio: callerAudioFromPcm(tone(seed, job.seconds), `tone-${seed}`),
-        realtime: true
+        realtime: job.realtime ?? true
       })
     }))
     return await Promise.all(
@@ -56,7 +60,8 @@ async function run(job: GeneratorJob): Promise<GeneratedCall[]> {
           maxLateMs: leg.maxLateMs,
           maxBacklogBytes: leg.maxBacklogBytes,
           durationMs: result.durationMs,
-          audioMs: leg.audioMs
+          audioMs: leg.audioMs,
+          ...(leg.endedBy === 'audio-end' ? {} : { error: `${leg.endedBy}${leg.closeCode ? ` (close code ${leg.closeCode})` : ''}${leg.error ? `: ${leg.error}` : ''}` })
         }
       })
     )

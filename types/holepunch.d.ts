@@ -3,13 +3,21 @@
 
 declare module 'corestore' {
   import type { Duplex } from 'node:stream'
+  import type CoreStorage from 'hypercore-storage'
   export default class Corestore {
-    constructor(storage: string, opts?: Record<string, unknown>)
+    constructor(storage: string | CoreStorage, opts?: Record<string, unknown>)
     ready(): Promise<void>
     namespace(name: string): Corestore
     session(): Corestore
     replicate(stream: Duplex | boolean): Duplex
     close(): Promise<void>
+  }
+}
+
+declare module 'hypercore-storage' {
+  /** Hypercore's RocksDB storage; Corestore makes one from a path unless given one. */
+  export default class CoreStorage {
+    constructor(dir: string, opts?: { writeBufferSize?: number })
   }
 }
 
@@ -61,6 +69,11 @@ declare module 'hyperdrive' {
     version: number
     createHistoryStream(opts?: Record<string, unknown>): AsyncIterable<HistoryNode>
   }
+  export interface Hyperblobs {
+    core: HypercoreLike
+    /** Stores `blob` as consecutive blocks of `blockSize`; resolves once they are appended. */
+    put(blob: Buffer, opts?: { blockSize?: number }): Promise<BlobPointer>
+  }
   export default class Hyperdrive {
     constructor(store: Corestore, key?: Buffer | null, opts?: Record<string, unknown>)
     readonly id: string
@@ -76,7 +89,7 @@ declare module 'hyperdrive' {
     update(opts?: { wait?: boolean }): Promise<boolean>
     findingPeers(): () => void
     checkout(version: number): Hyperdrive
-    getBlobs(): Promise<{ core: HypercoreLike }>
+    getBlobs(): Promise<Hyperblobs>
     entry(path: string, opts?: Record<string, unknown>): Promise<DriveEntry | null>
     get(path: string, opts?: Record<string, unknown>): Promise<Buffer | null>
     put(path: string, data: Buffer | Uint8Array | string, opts?: { metadata?: unknown }): Promise<void>

@@ -7,6 +7,7 @@ import wavefile from 'wavefile'
 import { CallLog } from '../../src/main/intake/call-log'
 import { parseRecordingEvent } from '../../src/main/intake/recording-event'
 import { repairWavFile, StreamingWavFile } from '../../src/main/intake/streaming-wav-file'
+import { TaskLimit } from '../../src/main/intake/task-limit'
 import { probeAudio } from '../../src/main/journal/audio-probe'
 import { makeTempDir } from '../helpers/temp-dir'
 
@@ -126,5 +127,74 @@ describe('streaming WAV files', () => {
     } finally {
       await cleanup()
     }
+  })
+
+  it('counts the audio waiting for the disk: a flushed batch is queued until its write finishes', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const wav = new StreamingWavFile(join(dir, 'queued.wav'), 16000)
+      const audio = pcm(100) // 64,000 bytes: three full 16 KiB batches and a partial one
+      for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
+      // Writes finish on a later turn of the event loop, so the three flushed batches are all queued now.
+      assert.equal(wav.queuedBytes, 3 * 16 * 1024)
+      assert.equal(wav.dataBytes, audio.length)
+      await wav.drained()
+      assert.equal(wav.queuedBytes, 0)
+      assert.equal(await wav.finish(), audio.length)
+      assert.ok(readWav(await readFile(join(dir, 'queued.wav'))).samples.equals(audio))
+    } finally {
+      await cleanup()
+    }
+  })
+
+  it('reports a failed write from drained() and finish(), without an unhandled rejection in between', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const file = join(dir, 'taken.wav')
+      await writeFile(file, 'already here') // the WAV is created with 'wx', so opening it fails
+      const wav = new StreamingWavFile(file, 16000)
+      const audio = pcm(60)
+      for (let offset = 0; offset < audio.length; offset += 640) wav.append(audio.subarray(offset, offset + 640))
+      await assert.rejects(wav.drained(), { code: 'EEXIST' })
+      await assert.rejects(wav.finish(), { code: 'EEXIST' })
+      assert.equal(await readFile(file, 'utf8'), 'already here')
+    } finally {
+      await cleanup()
+    }
+  })
+})
+
+describe('task limit', () => {
+  it('runs at most its limit at once, the rest in the order they came, and goes on after a failure', async () => {
+    const limit = new TaskLimit(2)
+    const started: number[] = []
+    const finishers = new Map<number, () => void>()
+    let running = 0
+    let most = 0
+    const task = (id: number) =>
+      limit.run(async () => {
+        started.push(id)
+        running++
+        most = Math.max(most, running)
+        await new Promise<void>((resolve) => finishers.set(id, resolve))
+        running--
+        if (id === 1) throw new Error('task 1 failed')
+        return id
+      })
+    const results = [1, 2, 3, 4, 5].map((id) => task(id).catch((error: Error) => error.message))
+    const settle = () => new Promise((resolve) => setImmediate(resolve))
+    await settle()
+    assert.deepEqual(started, [1, 2])
+    finishers.get(1)!()
+    await settle()
+    assert.deepEqual(started, [1, 2, 3])
+    finishers.get(3)!()
+    finishers.get(2)!()
+    await settle()
+    assert.deepEqual(started, [1, 2, 3, 4, 5])
+    finishers.get(4)!()
+    finishers.get(5)!()
+    assert.deepEqual(await Promise.all(results), ['task 1 failed', 2, 3, 4, 5])
+    assert.equal(most, 2)
   })
 })

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { entryPath, isEntryPath } from '../../src/main/journal/entry-path'
 import { isLoopbackNetwork, parseBootstrap } from '../../src/main/network/bootstrap'
 import { journalLink, parseJournalLink } from '#shared/journal-key'
-import { formatDuration } from '#shared/format'
+import { formatCount, formatDuration } from '#shared/format'
 
 const KEY = 'i46rd8dei13gtxg5pexc4s56xbrk6az6zzkdx5b9te7zmwsbiobo'
 
@@ -58,5 +58,11 @@ describe('formatDuration', () => {
     assert.equal(formatDuration(5160), '0:05')
     assert.equal(formatDuration(65_000), '1:05')
     assert.equal(formatDuration(3_725_000), '1:02:05')
+  })
+})
+
+describe('formatCount', () => {
+  it('groups thousands with commas', () => {
+    assert.deepEqual([0, 7, 999, 1000, 10_000, 1_234_567].map(formatCount), ['0', '7', '999', '1,000', '10,000', '1,234,567'])
   })
 })

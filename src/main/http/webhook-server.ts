@@ -7,6 +7,13 @@ import { logger } from '../app/logging'
 const log = logger('webhooks')
 
 /**
+ * Connections the kernel holds for us while the app is busy. Node's default (511) is less than a
+ * burst of calls answered at once; a connection refused there is retried by the caller only after
+ * a second, past Vonage's one-second connect timeout.
+ */
+const CONNECTION_BACKLOG = 4096
+
+/**
  * The internet-facing listener Vonage calls (`/webhooks/*`). It is a separate server from the
  * window's so nothing of the UI API is reachable from outside. The phone-intake routes are added
  * to `app` by the intake service.
@@ -33,7 +40,7 @@ export class WebhookServer {
   async listen(port: number, host: string): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject)
-      this.server.listen(port, host, () => resolve())
+      this.server.listen({ port, host, backlog: CONNECTION_BACKLOG }, () => resolve())
     })
     const { port: actual } = this.server.address() as AddressInfo
     const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host

@@ -80,7 +80,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
           source: 'stream',
           id: recording.callUuid,
           madeAt: new Date(recording.startedAt),
-          partial: recording.partial
+          partial: recording.partial,
+          ...(recording.audio ? { audio: recording.audio } : {})
         })
         await callLog.linkEntry({ uuid: recording.callUuid, entryPath: entry.path })
       }
@@ -108,6 +109,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     recordings.on('added', () => service.emit('calls', { count: callLog.size }))
     recordings.on('failed', (job, reason) => log.error({ recording: job.recordingUuid, reason }, 'a recording download failed for good'))
     streams.on('error', (error) => log.error({ err: error }, 'stream recording'))
+    streams.on('ended', (summary) => log.debug(summary, 'stream call written'))
     try {
       await streams.boot()
       await recordings.boot()

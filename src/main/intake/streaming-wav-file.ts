@@ -19,8 +19,9 @@ const HEADER_BYTES = wavHeader(16000, 0).length
 
 /**
  * A WAV file written while the call is still going: header first (sizes unknown, fixed at the
- * end), then the PCM as it arrives in ~1 s batches. Memory stays the same whatever the call's
- * length; a file cut short by a crash is repaired by `repairWavFile`.
+ * end), then the PCM as it arrives in 0.5 s batches. Memory stays the same whatever the call's
+ * length as long as the disk keeps up; `queuedBytes` says when it does not (the receiver then
+ * stops reading the socket). A file cut short by a crash is repaired by `repairWavFile`.
  */
 export class StreamingWavFile {
   /**
@@ -29,11 +30,16 @@ export class StreamingWavFile {
    */
   private pending: Buffer = Buffer.allocUnsafeSlow(FLUSH_BYTES)
   private pendingBytes = 0
-  /** Buffers whose write has finished, reused: no allocation per second of audio, however long the call. */
+  /** Buffers whose write has finished, reused: no allocation per batch of audio, however long the call. */
   private spare: Buffer[] = []
+  /** PCM bytes handed to disk writes, finished or not. */
+  private flushed = 0
+  /** PCM bytes whose disk write has finished. */
   private written = 0
+  /** The first write that failed: later writes are skipped, and `drained`/`finish` report it. */
+  private failure: Error | null = null
   private readonly opened: Promise<FileHandle>
-  /** Every disk operation, in order; audio can be appended before the file is even open. */
+  /** Every disk operation, in order; audio can be appended before the file is even open. Never rejects. */
   private writing: Promise<void>
 
   /** Creates the file; `append` may be called at once (the first frames arrive with the open). */
@@ -42,14 +48,23 @@ export class StreamingWavFile {
     private readonly sampleRate: number
   ) {
     this.opened = open(file, 'wx')
-    this.writing = this.opened.then(async (handle) => {
-      await handle.write(wavHeader(sampleRate, 0), 0, HEADER_BYTES, 0)
-    })
+    this.writing = this.opened
+      .then(async (handle) => {
+        await handle.write(wavHeader(sampleRate, 0), 0, HEADER_BYTES, 0)
+      })
+      .catch((error: Error) => {
+        this.failure ??= error
+      })
   }
 
   /** Bytes of PCM accepted so far. */
   get dataBytes(): number {
-    return this.written + this.pendingBytes
+    return this.flushed + this.pendingBytes
+  }
+
+  /** Bytes of PCM held in memory waiting for a disk write to finish (the batch being filled not counted). */
+  get queuedBytes(): number {
+    return this.flushed - this.written
   }
 
   append(pcm: Buffer): void {
@@ -62,12 +77,19 @@ export class StreamingWavFile {
     }
   }
 
+  /** Resolves once every batch flushed so far is on disk; rejects if a write failed (the file then lacks audio). */
+  async drained(): Promise<void> {
+    await this.writing
+    if (this.failure) throw this.failure
+  }
+
   /** Writes what is left, fixes the header's sizes and closes the file. */
   async finish(): Promise<number> {
     this.flush()
+    await this.writing
     const handle = await this.opened
     try {
-      await this.writing
+      if (this.failure) throw this.failure
       await handle.write(wavHeader(this.sampleRate, this.written), 0, HEADER_BYTES, 0)
       await handle.sync()
     } finally {
@@ -80,13 +102,20 @@ export class StreamingWavFile {
     if (this.pendingBytes === 0) return
     const full = this.pending
     const length = this.pendingBytes
+    const position = HEADER_BYTES + this.flushed
+    this.flushed += length
     this.pending = this.spare.pop() ?? Buffer.allocUnsafeSlow(FLUSH_BYTES)
     this.pendingBytes = 0
-    this.writing = this.writing.then(async () => {
-      await (await this.opened).write(full, 0, length, HEADER_BYTES + this.written)
-      this.written += length
-      this.spare.push(full)
-    })
+    this.writing = this.writing
+      .then(async () => {
+        if (this.failure) return
+        await (await this.opened).write(full, 0, length, position)
+        this.written += length
+        this.spare.push(full)
+      })
+      .catch((error: Error) => {
+        this.failure ??= error
+      })
   }
 }
 

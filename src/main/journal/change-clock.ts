@@ -1,7 +1,7 @@
-import { readJsonFile, writeJsonFile } from '../storage/json-file'
 import { logger } from '../app/logging'
+import { readJsonFile, writeJsonFile } from '../storage/json-file'
 
-const log = logger('journal')
+const log = logger('change-clock')
 
 /**
  * Remembers when each journal last changed. Hyperdrive entries carry no time and deletions carry
@@ -10,6 +10,9 @@ const log = logger('journal')
 export class ChangeClock {
   private times: Record<string, number> = {}
   private pendingWrite: Promise<void> = Promise.resolve()
+  private writing = false
+  /** Changed since the write in progress began. */
+  private dirty = false
 
   private constructor(private readonly file: string) {}
 
@@ -26,14 +29,31 @@ export class ChangeClock {
   touch(journalId: string, at = Date.now()): void {
     if ((this.times[journalId] ?? 0) >= at) return
     this.times[journalId] = at
-    // Writes are chained so two quick changes cannot finish out of order. A failed write costs only
-    // "last updated" after a restart (the next change writes the whole file again), so it is logged, not thrown.
-    this.pendingWrite = this.pendingWrite
-      .then(() => writeJsonFile(this.file, this.times))
-      .catch((error: unknown) => log.warn({ err: error, file: this.file }, 'could not save when journals last changed'))
+    this.dirty = true
+    // One write at a time, always of the latest times: a burst of changes (a thousand calls
+    // landing together) costs a few writes instead of one queued per change.
+    if (!this.writing) this.pendingWrite = this.writeWhileDirty()
   }
 
+  /** Resolves once every change so far is saved. */
   flush(): Promise<void> {
     return this.pendingWrite
+  }
+
+  private async writeWhileDirty(): Promise<void> {
+    this.writing = true
+    try {
+      while (this.dirty) {
+        this.dirty = false
+        try {
+          await writeJsonFile(this.file, this.times)
+        } catch (error) {
+          // Only "last updated" is at stake; the next change tries again.
+          log.warn({ err: error, file: this.file }, 'could not save when the journals last changed')
+        }
+      }
+    } finally {
+      this.writing = false
+    }
   }
 }

@@ -1,9 +1,20 @@
 import { join } from 'node:path'
 import Corestore from 'corestore'
+import CoreStorage from 'hypercore-storage'
 import Hyperdrive from 'hyperdrive'
 import { decode as decodeKey } from 'hypercore-id-encoding'
 import { ChangeClock } from './change-clock'
 import { Journal } from './journal'
+
+/**
+ * RocksDB keeps writes in memtables of this size (two at most: one filling, one being flushed)
+ * before they go to disk. Its default, 64 MiB, means up to 128 MiB of resident memory once
+ * enough audio has gone in (a 14-minute call is 27 MB; a thousand calls ending together are
+ * 1.9 GB); 16 MiB bounds that at 32 MiB. Audio values are moved to blob files when a memtable
+ * is flushed, so this is also about the size of those files: 16 MiB keeps them few (a 10 GB
+ * journal makes about 640).
+ */
+const MEMTABLE_BYTES = 16 * 1024 * 1024
 
 /**
  * The Corestore under the data directory and every journal opened from it, one instance per key.
@@ -20,7 +31,7 @@ export class JournalStore {
   ) {}
 
   static async open(dataDir: string): Promise<JournalStore> {
-    const store = new Corestore(join(dataDir, 'corestore'))
+    const store = new Corestore(new CoreStorage(join(dataDir, 'corestore'), { writeBufferSize: MEMTABLE_BYTES }))
     await store.ready()
     return new JournalStore(store, await ChangeClock.load(join(dataDir, 'change-times.json')))
   }

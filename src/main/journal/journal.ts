@@ -1,13 +1,12 @@
 import { EventEmitter } from 'node:events'
-import { createReadStream } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
-import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import type Hyperdrive from 'hyperdrive'
-import type { DriveEntry } from 'hyperdrive'
+import type { BlobPointer, DriveEntry, DriveEntryValue } from 'hyperdrive'
 import SubEncoder from 'sub-encoder'
 import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
-import { probeAudio } from './audio-probe'
+import { probeAudio, type AudioProbe } from './audio-probe'
 import type { ByteRange } from './byte-range'
 import type { ChangeClock } from './change-clock'
 import { entryPath, formatOfPath, isEntryPath } from './entry-path'
@@ -21,6 +20,8 @@ const log = logger('journal')
 const FILES_KEY_ENCODING = new SubEncoder('files', 'utf-8')
 /** Blocks of at least 64 KiB replicate ~4× faster than small ones and keep seeks cheap. */
 export const WRITE_BLOCK_BYTES = 64 * 1024
+/** Audio is copied into the drive this much at a time through one buffer: one append of 16 blocks, as Hyperblobs batches a stream. */
+const COPY_SEGMENT_BYTES = 16 * WRITE_BLOCK_BYTES
 const RECORDINGS = '/recordings'
 /** How long reading a peer's provenance record may wait for a peer before the fork shows none. */
 const PROVENANCE_WAIT_MS = 5000
@@ -37,6 +38,11 @@ export interface AddAudioOptions {
   madeAt?: Date
   title?: string
   partial?: boolean
+  /**
+   * Format and duration, from a caller that wrote the file itself (the stream receiver) and so
+   * knows them without parsing it again. Anything from outside is probed.
+   */
+  audio?: AudioProbe
 }
 
 /** An entry's audio, opened for reading at one version. Close it when the response is done. */
@@ -77,6 +83,8 @@ export class Journal extends EventEmitter<JournalEvents> {
   private readonly writes = new SerialQueue()
   /** The current version's list; `blockOffsets` lets a peer's journal refresh just its block counts. */
   private listCache: { version: number; entries: EntryDto[]; blockOffsets: Map<string, number> } | null = null
+  /** The walk of the index in progress, shared by everyone who asks for the same version meanwhile. */
+  private listing: { version: number; done: Promise<{ entries: EntryDto[]; blockOffsets: Map<string, number> }> } | null = null
   private provenanceRead: Promise<Provenance | null> | null = null
   private closed = false
 
@@ -150,7 +158,18 @@ export class Journal extends EventEmitter<JournalEvents> {
     }
     // A journal nobody has served yet has no index to read; asking would wait for a peer.
     if (this.drive.core.length === 0 || this.lookingForPeers) return []
-    const listing = await this.readEntries(this.drive)
+    // The warm-up at start, a status push and the window's own request often ask at once: one
+    // walk of a 10,000-entry index answers them all.
+    if (this.listing?.version !== current) {
+      const done = this.readEntries(this.drive)
+      const listing = { version: current, done }
+      this.listing = listing
+      const settled = (): void => {
+        if (this.listing === listing) this.listing = null
+      }
+      done.then(settled, settled)
+    }
+    const listing = await this.listing.done
     this.listCache = { version: current, ...listing }
     return listing.entries
   }
@@ -165,15 +184,16 @@ export class Journal extends EventEmitter<JournalEvents> {
   }
 
   /**
-   * Adds an audio file. Format and duration come from the audio itself; a file that is not
-   * audio throws NotAudioError before anything is written.
+   * Adds an audio file. Format and duration come from the audio itself (unless the caller wrote
+   * it and says what they are); a file that is not audio throws NotAudioError before anything
+   * is written.
    */
   async addAudioFile(filePath: string, options: AddAudioOptions): Promise<EntryDto> {
     this.requireWritable()
     // Probing happens inside the write queue too: when hundreds of calls end at once, probing
     // all their files together would hold all their parsers' buffers at once.
     return this.writes.run(async () => {
-      const probe = await probeAudio(filePath)
+      const probe = options.audio ?? (await probeAudio(filePath))
       const madeAt = options.madeAt ?? new Date()
       const path = entryPath(madeAt, options.id ?? randomUUID(), probe.format)
       const existing = await this.drive.entry(path)
@@ -186,13 +206,10 @@ export class Journal extends EventEmitter<JournalEvents> {
         ...(options.title ? { title: options.title } : {}),
         ...(options.partial ? { partial: true } : {})
       }
-      await pipeline(
-        createReadStream(filePath, { highWaterMark: WRITE_BLOCK_BYTES }),
-        this.drive.createWriteStream(path, { metadata })
-      )
-      const written = await this.drive.entry(path)
-      if (!written) throw new Error(`Entry ${path} vanished after writing`)
-      const dto = await this.toDto(written)
+      const value: DriveEntryValue = { executable: false, linkname: null, blob: await this.copyIntoBlobs(filePath), metadata }
+      await this.drive.putEntry(path, value)
+      // What was just written, without reading it back: every write to this drive is in this queue.
+      const dto = await this.toDto({ seq: this.drive.version - 1, key: path, value })
       this.emit('added', dto)
       return dto
     })
@@ -322,12 +339,41 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (blobs && blobs.core.length > 0) await blobs.core.clear(0, blobs.core.length)
     if (this.drive.core.length > 0) await this.drive.core.clear(0, this.drive.core.length)
     this.listCache = null
+    this.listing = null
   }
 
   async close(): Promise<void> {
     this.closed = true
     await this.clock.flush()
     await this.drive.close()
+  }
+
+  /**
+   * Copies a file into the drive's blob core a segment at a time through one reused buffer, and
+   * returns the whole file as one blob. A read stream would allocate a fresh buffer per block: for
+   * a long recording, tens of MB of garbage that sit in the process's memory until a GC gets to
+   * them. Each `put` resolves once its blocks are appended, so the buffer is free to refill; the
+   * segments follow each other in the core because every write to this drive goes through `writes`.
+   */
+  private async copyIntoBlobs(filePath: string): Promise<BlobPointer> {
+    const blobs = await this.drive.getBlobs()
+    const segment = Buffer.allocUnsafeSlow(COPY_SEGMENT_BYTES)
+    const handle = await open(filePath, 'r')
+    try {
+      let blob: BlobPointer | null = null
+      for (let position = 0; ; ) {
+        const length = await readFully(handle, segment, position)
+        if (length === 0) break
+        const part = await blobs.put(segment.subarray(0, length), { blockSize: WRITE_BLOCK_BYTES })
+        blob = blob === null ? part : joinBlobs(blob, part)
+        position += length
+        if (length < segment.length) break
+      }
+      if (blob === null) throw new Error(`${filePath} is empty`)
+      return blob
+    } finally {
+      await handle.close()
+    }
   }
 
   private async readProvenance(): Promise<Provenance | null> {
@@ -430,6 +476,25 @@ export class Journal extends EventEmitter<JournalEvents> {
   private requireWritable(): void {
     if (!this.writable) throw new JournalError('read-only', 'This journal belongs to someone else: it can be read, not changed.')
   }
+}
+
+/** Fills `buffer` from `position` (a read may return less than asked); returns the bytes read, short only at the end. */
+async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<number> {
+  let filled = 0
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled)
+    if (bytesRead === 0) break
+    filled += bytesRead
+  }
+  return filled
+}
+
+/** One blob made of two stored back to back; anything else would be a different file's blocks. */
+function joinBlobs(first: BlobPointer, next: BlobPointer): BlobPointer {
+  if (next.blockOffset !== first.blockOffset + first.blockLength || next.byteOffset !== first.byteOffset + first.byteLength) {
+    throw new Error('Another write came between two parts of one file in the blob store')
+  }
+  return { ...first, blockLength: first.blockLength + next.blockLength, byteLength: first.byteLength + next.byteLength }
 }
 
 /** Metadata as written by any version of the app (or a peer's), with safe defaults. */

@@ -3,7 +3,10 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { createApiClient } from './api/create-client'
 import { provideApi } from './api/current'
+import { useIntakeStore } from './stores/intake'
+import { useJournalStore } from './stores/journal'
 import { useNoticeStore } from './stores/notices'
+import { useSettingsStore } from './stores/settings'
 import './styles/base.css'
 
 provideApi(createApiClient())
@@ -19,5 +22,11 @@ app.config.errorHandler = (err) => {
   console.error(err)
 }
 window.addEventListener('unhandledrejection', (event) => notices.report(event.reason))
+
+// The window's data is asked for before the first render, so the services work on it while the
+// page is being built instead of after.
+void useJournalStore().start()
+void useIntakeStore().start()
+void useSettingsStore().load()
 
 app.mount('#app')

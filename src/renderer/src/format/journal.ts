@@ -1,4 +1,5 @@
 import type { JournalKind } from '#shared/dto'
+import { formatCount } from '#shared/format'
 
 /** Enough of a 52-character key to tell journals apart at a glance; the full key is in the tooltip. */
 export function shortKey(key: string): string {
@@ -16,5 +17,5 @@ export function kindLabel(kind: JournalKind): string {
 }
 
 export function peersLabel(peers: number): string {
-  return peers === 1 ? '1 peer' : `${peers.toLocaleString()} peers`
+  return peers === 1 ? '1 peer' : `${formatCount(peers)} peers`
 }

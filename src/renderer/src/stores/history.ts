@@ -18,14 +18,19 @@ export const useHistoryStore = defineStore('history', () => {
   let journalKey: string | null = null
   let generation = 0
 
+  /** From now on the history shown is `journal`'s: another journal's is cleared at once. */
+  function follow(journal: string): void {
+    if (journal === journalKey) return
+    journalKey = journal
+    items.value = []
+    nextBefore.value = null
+    loaded.value = false
+    generation++
+  }
+
   /** Fetches the newest page and keeps older pages already loaded when the two still meet. */
   async function refresh(journal: string): Promise<void> {
-    if (journal !== journalKey) {
-      journalKey = journal
-      items.value = []
-      nextBefore.value = null
-      loaded.value = false
-    }
+    follow(journal)
     const mine = ++generation
     try {
       const page = await useApi().getHistory({ journal, limit: PAGE_SIZE })
@@ -60,5 +65,5 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  return { items, views, nextBefore, loaded, loadingOlder, refresh, loadOlder }
+  return { items, views, nextBefore, loaded, loadingOlder, follow, refresh, loadOlder }
 })

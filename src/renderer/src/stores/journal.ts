@@ -16,6 +16,11 @@ const BLOCKS_DEBOUNCE_MS = 300
  * The journal the window shows — the active one at start, any journal of the library after a
  * pick — and, when one is open, the older version of it being browsed (read-only).
  */
+/** Whether a list is the one a status describes: the same number of entries and bytes. */
+function sameListing(status: JournalStatus, entries: EntryDto[]): boolean {
+  return status.entries === entries.length && status.size === entries.reduce((sum, entry) => sum + entry.size, 0)
+}
+
 export const useJournalStore = defineStore('journal', () => {
   /** z-base-32 key of the journal shown; null until the active journal's key is known. */
   const shownKey = ref<string | null>(null)
@@ -68,16 +73,22 @@ export const useJournalStore = defineStore('journal', () => {
    */
   async function showActive({ unlessShowing = false } = {}): Promise<void> {
     try {
-      const active = await useApi().getJournal({})
+      // The active journal's status names it, and its list needs no name: both are asked for at
+      // once, so they are on their way while the page is still being built.
+      const [active, list] = await Promise.all([useApi().getStatus({}), useApi().listEntries({})])
       if (unlessShowing && shownKey.value !== null) return
-      await show(active.key)
+      await show(active.key, undefined, { status: active, entries: list })
     } catch (err) {
       useNoticeStore().report(err, 'Could not open the journal')
     }
   }
 
-  /** Shows a journal of the library, at `version` (read-only) or live. */
-  async function show(key: string, version?: number): Promise<void> {
+  /**
+   * Shows a journal of the library, at `version` (read-only) or live. Its entries come first; its
+   * history after them, since both are worked out by the same services and the list is what the
+   * window is opened for. `known` is the journal's status and list when the caller has them.
+   */
+  async function show(key: string, version?: number, known?: { status: JournalStatus; entries: EntryDto[] }): Promise<void> {
     const nextVersion = version ?? null
     if (key === shownKey.value && nextVersion === viewedVersion.value) return
     const otherJournal = key !== shownKey.value
@@ -90,9 +101,24 @@ export const useJournalStore = defineStore('journal', () => {
     if (otherJournal) {
       // Nothing of the previous journal may linger under the new one's name.
       fetchedInfo.value = null
-      status.value = null
+      const knownStatus = known?.status.key === key ? known.status : null
+      status.value = knownStatus
       entries.value = []
-      await Promise.all([loadInfo(key), loadStatus(key), loadEntries(), useHistoryStore().refresh(key)])
+      useHistoryStore().follow(key)
+      const entriesThenHistory = async (): Promise<void> => {
+        // A list asked for together with the status is the status's when the two agree on count
+        // and size (nothing came or went between the two answers). Then the status coming back as
+        // an event (the event socket resyncs when it opens) is no reason to list again; if they
+        // disagree, the list is asked for once more, now that the status is known.
+        if (knownStatus && known && sameListing(knownStatus, known.entries)) {
+          entries.value = known.entries
+          entriesLoaded.value = true
+        } else {
+          await loadEntries()
+        }
+        if (key === shownKey.value) await useHistoryStore().refresh(key)
+      }
+      await Promise.all([loadInfo(key), knownStatus ? null : loadStatus(key), entriesThenHistory()])
     } else {
       await loadEntries()
     }
