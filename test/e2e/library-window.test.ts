@@ -49,7 +49,7 @@ async function startPeerA(bootstrap: string): Promise<PeerA> {
 }
 
 /** The refused garbage key is a 400, and a restart drops the event socket and the requests in flight. */
-const EXPECTED_ERRORS = /status of 400|ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|WebSocket/
+const EXPECTED_ERRORS = /status of 400|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|WebSocket/
 
 function assertNoPageErrors(session: WindowSession): void {
   assert.deepEqual(session.errors.filter((e) => !EXPECTED_ERRORS.test(e)), [], 'no console errors')
