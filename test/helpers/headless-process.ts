@@ -17,6 +17,8 @@ export interface HeadlessInfo {
   localWebhookUrl: string
   uiUrl: string
   dataDir: string
+  /** Where this run's log is written (null when logging to a file failed). */
+  logFile: string | null
 }
 
 export interface HeadlessApp {

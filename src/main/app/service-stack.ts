@@ -25,6 +25,8 @@ export interface CloseFailure {
 export class ServiceStack {
   private readonly closers: Closer[] = []
   private closing: Promise<CloseFailure[]> | null = null
+  /** Debug lines (`--verbose`) say when each service was ready, to tell a slow start's cause. */
+  private readonly bootStarted = performance.now()
 
   constructor(private readonly stepLimitMs = CLOSE_STEP_LIMIT_MS) {}
 
@@ -34,6 +36,7 @@ export class ServiceStack {
    */
   opened<T>(name: string, service: T, close: (service: T) => Promise<unknown> | unknown, limitMs = this.stepLimitMs): T {
     this.closers.push({ name, close: () => close(service), limitMs })
+    log.debug({ service: name, ms: Math.round(performance.now() - this.bootStarted) }, `${name} open`)
     return service
   }
 
@@ -46,8 +49,10 @@ export class ServiceStack {
   private async closeInOrder(): Promise<CloseFailure[]> {
     const failures: CloseFailure[] = []
     for (const { name, close, limitMs } of [...this.closers].reverse()) {
+      const started = performance.now()
       try {
         await withinLimit(Promise.resolve().then(close), limitMs, name)
+        log.debug({ service: name, ms: Math.round(performance.now() - started) }, `${name} closed`)
       } catch (error) {
         log.error({ err: error, service: name }, `${name} did not close cleanly; closing the rest`)
         failures.push({ name, error })
