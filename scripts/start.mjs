@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { findElectronBinary, electronPackageDir } from './electron-binary.mjs'
 import { ensureBuild } from './ensure-build.mjs'
+import { HEADLESS_NODE_ARGS, headlessEnvironment } from './headless-runtime.mjs'
 
 /** The browser window's fixed address when there is no Electron, so it can be bookmarked. */
 const UI_PORT = '7350'
@@ -46,7 +47,10 @@ function startInBrowser(reason) {
     ['--webhook-port', WEBHOOK_PORT],
     ['--webhook-host', '127.0.0.1']
   ].flatMap(([flag, value]) => (args.includes(flag) ? [] : [flag, value]))
-  const child = spawn(process.execPath, ['out/main/headless.js', ...defaults, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [...HEADLESS_NODE_ARGS, 'out/main/headless.js', ...defaults, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: headlessEnvironment()
+  })
   // The host prints one JSON line when it is up; anything after it is passed through.
   const lines = createInterface({ input: child.stdout })
   lines.once('line', (line) => {

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { IMPORT_CHUNK_BYTES } from '#shared/api'
 import type { EntryDto } from '#shared/dto'
+import { HEADLESS_NODE_ARGS, headlessEnvironment } from '../../scripts/headless-runtime.mjs'
 
 export const HEADLESS_ENTRY = fileURLToPath(new URL('../../out/main/headless.js', import.meta.url))
 
@@ -41,9 +42,9 @@ export interface HeadlessApp {
 /** Starts the built headless host (`out/main/headless.js`) as a separate process, as users run it. */
 export async function startHeadless(dataDir: string, extraArgs: string[], env: NodeJS.ProcessEnv = {}): Promise<HeadlessApp> {
   if (!existsSync(HEADLESS_ENTRY)) throw new Error('out/main/headless.js is missing: run `npm run build` first (npm test does).')
-  const child = spawn(process.execPath, [HEADLESS_ENTRY, '--data', dataDir, '--webhook-port', '0', '--webhook-host', '127.0.0.1', '--ui-port', '0', ...extraArgs], {
+  const child = spawn(process.execPath, [...HEADLESS_NODE_ARGS, HEADLESS_ENTRY, '--data', dataDir, '--webhook-port', '0', '--webhook-host', '127.0.0.1', '--ui-port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env }
+    env: headlessEnvironment({ ...process.env, ...env })
   })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))

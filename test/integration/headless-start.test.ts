@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { LOG_FILE_NAME } from '../../src/main/app/logging'
+import { HEADLESS_NODE_ARGS, headlessEnvironment } from '../../scripts/headless-runtime.mjs'
 import { HEADLESS_ENTRY, startHeadless } from '../helpers/headless-process'
 import { makeTempDir } from '../helpers/temp-dir'
 import { startTestnet } from '../helpers/testnet'
@@ -18,8 +19,9 @@ interface Exit {
 /** Runs the built headless host until it exits by itself (a start that fails). */
 function runUntilExit(args: string[]): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HEADLESS_ENTRY, '--webhook-port', '0', '--webhook-host', '127.0.0.1', '--ui-port', '0', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe']
+    const child = spawn(process.execPath, [...HEADLESS_NODE_ARGS, HEADLESS_ENTRY, '--webhook-port', '0', '--webhook-host', '127.0.0.1', '--ui-port', '0', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: headlessEnvironment()
     })
     let stdout = ''
     let stderr = ''

@@ -10,11 +10,14 @@ import { Journal } from './journal'
  * RocksDB keeps writes in memtables of this size (two at most: one filling, one being flushed)
  * before they go to disk. Its default, 64 MiB, means up to 128 MiB of resident memory once
  * enough audio has gone in (a 14-minute call is 27 MB; a thousand calls ending together are
- * 1.9 GB); 16 MiB bounds that at 32 MiB. Audio values are moved to blob files when a memtable
- * is flushed, so this is also about the size of those files: 16 MiB keeps them few (a 10 GB
- * journal makes about 640).
+ * 1.9 GB). Measured on a bare Corestore taking 27 MB of 64 KiB blocks, with one malloc arena (as
+ * the headless host runs, see scripts/headless-runtime.mjs): +8 MB resident at 2 MiB, +13 MB at
+ * 4 MiB, +25 MB at 16 MiB. Each flush moves the audio into a new blob file, so smaller memtables
+ * make more files (a 10 GB journal about 2,500 before blob garbage collection merges them; Node
+ * raises the open-file limit to the hard limit at start). Replication speed measured the same at
+ * 4, 16 and 64 MiB (`npm run bench:replication`, within this machine's ±15%).
  */
-const MEMTABLE_BYTES = 16 * 1024 * 1024
+const MEMTABLE_BYTES = 4 * 1024 * 1024
 
 /**
  * The Corestore under the data directory and every journal opened from it, one instance per key.
