@@ -167,4 +167,28 @@ describe('Settings in the window', () => {
       await session.close()
     }
   })
+
+  it('reads a key file chosen in the window into the field, and refuses a file too large to be a key', async () => {
+    const session = await openSettings()
+    const { page, app } = session
+    try {
+      const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()
+      const chooser = page.getByTestId('setting-private-key-file')
+      await chooser.setInputFiles({ name: 'huge.key', mimeType: 'text/plain', buffer: Buffer.alloc(64 * 1024, 'A') })
+      assert.equal(await page.getByRole('alert').filter({ hasText: 'huge.key' }).textContent(), 'huge.key is too large to be a private key.')
+      assert.equal(await field(page, 'private-key').inputValue(), '')
+
+      await chooser.setInputFiles({ name: 'private.key', mimeType: 'text/plain', buffer: Buffer.from(privateKey) })
+      await page.getByRole('status').filter({ hasText: 'Read from private.key' }).waitFor()
+      assert.equal(await field(page, 'private-key').inputValue(), privateKey)
+      assert.equal(await page.getByRole('alert').filter({ hasText: 'huge.key' }).count(), 0, 'the earlier refusal is gone')
+      await field(page, 'application-id').fill(randomUUID())
+      await page.getByTestId('save-settings').click()
+      await page.getByTestId('settings-saved').waitFor()
+      assert.equal((await app.call<SettingsDto>('getSettings')).privateKeySet, true)
+      assert.deepEqual(session.errors, [])
+    } finally {
+      await session.close()
+    }
+  })
 })
