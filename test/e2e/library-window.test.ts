@@ -6,47 +6,12 @@ import type { EntryDto, JournalInfo, JournalStatus, LibraryItem } from '#shared/
 import { KEY_HELP } from '#shared/journal-key'
 import { launchChromium } from '../helpers/browser'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
+import { startAuthorPeer, type AuthorPeer } from '../helpers/author-peer'
 import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
 import { makeTempDir } from '../helpers/temp-dir'
 import { startTestnet } from '../helpers/testnet'
 import { waitFor } from '../helpers/wait-for'
 import { openPeerWindow, type PeerWindowOptions, type WindowSession } from './pages/window-session'
-
-/** A peer's journal as A wrote it: three entries, the second deleted since `versionBeforeDelete`. */
-interface PeerA {
-  app: HeadlessApp
-  key: string
-  versionBeforeDelete: number
-  deleted: EntryDto
-  /** Newest first, as the window lists them. */
-  kept: EntryDto[]
-  stop(): Promise<void>
-}
-
-/** Peer A, headless and driven through its API: three imports, then the WAV deleted. */
-async function startPeerA(bootstrap: string): Promise<PeerA> {
-  const dir = await makeTempDir()
-  const app = await startHeadless(dir.dir, ['--bootstrap', bootstrap])
-  const first = await app.importFile(HELLO_MP3)
-  const second = await app.importFile(HELLO_WAV)
-  const third = await app.importFile(HELLO_MP3)
-  const versionBeforeDelete = (await app.call<JournalStatus>('getStatus')).version
-  await app.call('deleteEntry', { path: second.path })
-  let stopped = false
-  return {
-    app,
-    key: app.info.key,
-    versionBeforeDelete,
-    deleted: second,
-    kept: [third, first],
-    async stop() {
-      if (stopped) return
-      stopped = true
-      await app.stop()
-      await dir.cleanup()
-    }
-  }
-}
 
 /** The refused garbage key is a 400, and a restart drops the event socket and the requests in flight. */
 const EXPECTED_ERRORS = /status of 400|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|WebSocket/
@@ -62,13 +27,13 @@ function assertNoPageErrors(session: WindowSession): void {
 describe('the library in the window: another peer’s journal, versions and forks', () => {
   let network: Awaited<ReturnType<typeof startTestnet>>
   let browser: Browser
-  let a: PeerA
-  const closing: Array<{ close(): Promise<void> } | PeerA> = []
+  let a: AuthorPeer
+  const closing: Array<{ close(): Promise<void> } | AuthorPeer> = []
 
   before(async () => {
     network = await startTestnet()
     browser = await launchChromium()
-    a = await startPeerA(network.bootstrap)
+    a = await startAuthorPeer(network.bootstrap)
   })
 
   afterEach(async () => {
@@ -81,8 +46,8 @@ describe('the library in the window: another peer’s journal, versions and fork
     await network?.testnet.destroy()
   })
 
-  async function ownA(): Promise<PeerA> {
-    const own = await startPeerA(network.bootstrap)
+  async function ownA(): Promise<AuthorPeer> {
+    const own = await startAuthorPeer(network.bootstrap)
     closing.push(own)
     return own
   }
@@ -91,7 +56,7 @@ describe('the library in the window: another peer’s journal, versions and fork
    * Peer B with its window open. No Vonage account (whatever the developer's shell has) and no
    * greeting, so calls are simulated; `follow` journals are in its library before the window opens.
    */
-  async function openB(options: { follow?: PeerA; prepare?: (app: HeadlessApp) => Promise<void> } & Pick<PeerWindowOptions, 'args'> = {}): Promise<WindowSession> {
+  async function openB(options: { follow?: AuthorPeer; prepare?: (app: HeadlessApp) => Promise<void> } & Pick<PeerWindowOptions, 'args'> = {}): Promise<WindowSession> {
     const b = await openPeerWindow(network.bootstrap, {
       browser,
       args: options.args,
@@ -110,7 +75,7 @@ describe('the library in the window: another peer’s journal, versions and fork
   }
 
   /** B shows A's journal, its entries listed. */
-  async function showA(b: WindowSession, peer: PeerA = a): Promise<void> {
+  async function showA(b: WindowSession, peer: AuthorPeer = a): Promise<void> {
     await b.journal.selectJournal(peer.key)
     await waitFor(async () => (await b.journal.rows.count()) === 2, 'A’s two entries are listed', 60_000)
   }

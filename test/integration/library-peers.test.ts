@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert'
-import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
-import type { EntryDto, JournalStatus, LibraryItem } from '#shared/dto'
+import type { LibraryItem } from '#shared/dto'
 import { AppServices } from '../../src/main/app/app-services'
 import { parseBootstrap } from '../../src/main/network/bootstrap'
-import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
-import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
+import { startAuthorPeer, type AuthorPeer } from '../helpers/author-peer'
+import { startHeadless } from '../helpers/headless-process'
 import { readAll } from '../helpers/streams'
 import { makeTempDir } from '../helpers/temp-dir'
 import { startTestnet } from '../helpers/testnet'
@@ -20,44 +19,6 @@ async function audioOf(services: AppServices, journal: string, path: string, ver
   }
 }
 
-/** A peer's journal as A wrote it: three entries, the second deleted since `versionBeforeDelete`. */
-interface PeerA {
-  app: HeadlessApp
-  key: string
-  versionBeforeDelete: number
-  deleted: EntryDto
-  kept: EntryDto[]
-  original: Map<string, Buffer>
-  cleanup: () => Promise<void>
-}
-
-async function startPeerA(bootstrap: string): Promise<PeerA> {
-  const dir = await makeTempDir()
-  const app = await startHeadless(dir.dir, ['--bootstrap', bootstrap])
-  const first = await app.importFile(HELLO_MP3)
-  const second = await app.importFile(HELLO_WAV)
-  const third = await app.importFile(HELLO_MP3)
-  const versionBeforeDelete = (await app.call<JournalStatus>('getStatus')).version
-  await app.call('deleteEntry', { path: second.path })
-  const original = new Map([
-    [first.path, await readFile(HELLO_MP3)],
-    [second.path, await readFile(HELLO_WAV)],
-    [third.path, await readFile(HELLO_MP3)]
-  ])
-  return {
-    app,
-    key: app.info.key,
-    versionBeforeDelete,
-    deleted: second,
-    kept: [first, third],
-    original,
-    cleanup: async () => {
-      await app.stop()
-      await dir.cleanup()
-    }
-  }
-}
-
 // The thin top layer over the real network: peers in separate data directories (A as the built
 // headless app in its own process) find each other through a loopback DHT. What the library does
 // with a peer's journal (versions, announcements, forks, removal, restarts) is covered in process,
@@ -65,13 +26,13 @@ async function startPeerA(bootstrap: string): Promise<PeerA> {
 describe('library over the DHT: follow, seed and serve across peers', () => {
   let network: Awaited<ReturnType<typeof startTestnet>>
   /** Only read by the tests: nobody writes to it or stops it. */
-  let sharedA: PeerA
+  let sharedA: AuthorPeer
   const cleanups: Array<() => Promise<void>> = []
 
   before(async () => {
     network = await startTestnet()
-    sharedA = await startPeerA(network.bootstrap)
-    cleanups.push(sharedA.cleanup)
+    sharedA = await startAuthorPeer(network.bootstrap)
+    cleanups.push(sharedA.stop)
   })
 
   after(async () => {
@@ -102,8 +63,8 @@ describe('library over the DHT: follow, seed and serve across peers', () => {
 
   it('seeds A fully, and serves C every entry, byte-identical, from B alone once A is offline', async () => {
     // A journal of this test's own: its writer goes offline here.
-    const a = await startPeerA(network.bootstrap)
-    cleanups.push(a.cleanup)
+    const a = await startAuthorPeer(network.bootstrap)
+    cleanups.push(a.stop)
     const b = await bootPeer()
     await b.api.addToLibrary({ link: a.key })
     // Seeding at once, before anything is listed: the audio core's length is not known yet.
