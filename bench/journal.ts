@@ -3,14 +3,16 @@
  *   1. add 1,000 audio entries through the real path (probe + 64 KiB-block write);
  *   2. list 10,000 entries (cold after a restart, and warm);
  *   3. open the window on a 10,000-entry journal in Chromium: time to the first rows on screen.
- * Targets (issue 2): listing 10,000 under 1 s; first rows under 1 s. Prints medians of several runs.
+ * Targets (issue 2): listing 10,000 under 1 s; first rows under 1 s. Prints medians of several runs,
+ * and the same window on a journal of one entry (the cost of any page on the machine at the time).
  */
 import { performance } from 'node:perf_hooks'
+import type { Browser } from 'playwright'
 import { readFile } from 'node:fs/promises'
 import { JournalStore } from '../src/main/journal/journal-store'
 import { launchChromium } from '../test/helpers/browser'
 import { HELLO_MP3 } from '../test/helpers/fixtures'
-import { startHeadless } from '../test/helpers/headless-process'
+import { startHeadless, type HeadlessApp } from '../test/helpers/headless-process'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
 import { machineLoad, median, verdict } from './stats'
@@ -20,6 +22,23 @@ const LISTED = 10_000
 const RUNS = 5
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`
+
+/**
+ * Runs in the page before its own scripts: the page's clock (from the start of navigation) at the
+ * first animation frame in which an entry row has a box, i.e. the frame that paints it. A string,
+ * not a function: the test runner's transform would add helpers the page does not have.
+ */
+const PAINT_PROBE = `
+  (function () {
+    function probe() {
+      const row = document.querySelector('[data-testid="entry-row"]')
+      const box = row && row.getBoundingClientRect()
+      if (box && box.width > 0 && box.height > 0) window.__firstRowPainted = performance.now()
+      else requestAnimationFrame(probe)
+    }
+    requestAnimationFrame(probe)
+  })()
+`
 
 async function main(): Promise<void> {
   const { dir, cleanup } = await makeTempDir('voice-journal-bench-')
@@ -84,33 +103,62 @@ async function main(): Promise<void> {
     await store.close()
 
     // 3. The window: navigation to the first entry rows painted, in Chromium against the headless host.
+    // Then the same window on a journal of one entry: what any page costs on this machine now.
     const network = await startTestnet()
-    const app = await startHeadless(dir, ['--bootstrap', network.bootstrap])
     const browser = await launchChromium()
-    const firstRows: number[] = []
-    let rendered = 0
+    const single = await makeTempDir('voice-journal-bench-single-')
     try {
-      for (let run = 0; run < RUNS; run++) {
-        const page = await browser.newPage()
-        started = performance.now()
-        await page.goto(app.info.uiUrl)
-        await page.getByTestId('entry-row').first().waitFor({ state: 'visible' })
-        firstRows.push(performance.now() - started)
-        rendered = await page.getByTestId('entry-row').count()
-        await page.close()
-      }
+      const large = await timeWindowLoads(browser, dir, network.bootstrap)
+      console.log(
+        `window with ${LISTED} entries: first rows on screen median ${ms(median(large.seen))} over ${RUNS} loads (${large.seen.map((v) => v.toFixed(0)).join(', ')} ms); ` +
+          `${large.rendered} rows in the DOM (virtualised) (target < 1000 ms: ${verdict(median(large.seen) < 1000)}; ${machineLoad()})`
+      )
+      // The figure above is what Playwright sees, as the window was first measured. Its polling lags
+      // behind the page when the machine is busy; the page's own clock says when the rows were painted.
+      console.log(`  by the page's clock: first row painted median ${ms(median(large.painted))} after navigation began (${large.painted.map((v) => v.toFixed(0)).join(', ')} ms)`)
+      const small = await timeWindowLoads(browser, single.dir, network.bootstrap, async (app) => void (await app.importFile(HELLO_MP3)))
+      console.log(
+        `  the same window on a journal of 1 entry: first rows on screen median ${ms(median(small.seen))}, painted median ${ms(median(small.painted))} ` +
+          `(what any page costs on this machine now; ${machineLoad()})`
+      )
     } finally {
       await browser.close()
-      await app.stop()
       await network.testnet.destroy()
+      await single.cleanup()
     }
-    console.log(
-      `window with ${LISTED} entries: first rows on screen median ${ms(median(firstRows))} over ${RUNS} loads (${firstRows.map((v) => v.toFixed(0)).join(', ')} ms); ` +
-        `${rendered} rows in the DOM (virtualised) (target < 1000 ms: ${verdict(median(firstRows) < 1000)}; ${machineLoad()})`
-    )
   } finally {
     await cleanup()
   }
+}
+
+/** Opens the window RUNS times on the journal in `dataDir`: when Playwright saw the first row, and when the page painted it. */
+async function timeWindowLoads(
+  browser: Browser,
+  dataDir: string,
+  bootstrap: string,
+  prepare?: (app: HeadlessApp) => Promise<void>
+): Promise<{ seen: number[]; painted: number[]; rendered: number }> {
+  const app = await startHeadless(dataDir, ['--bootstrap', bootstrap])
+  const seen: number[] = []
+  const painted: number[] = []
+  let rendered = 0
+  try {
+    await prepare?.(app)
+    for (let run = 0; run < RUNS; run++) {
+      const page = await browser.newPage()
+      await page.addInitScript({ content: PAINT_PROBE })
+      const started = performance.now()
+      await page.goto(app.info.uiUrl)
+      await page.getByTestId('entry-row').first().waitFor({ state: 'visible' })
+      seen.push(performance.now() - started)
+      painted.push(await page.evaluate(() => (window as unknown as { __firstRowPainted: number }).__firstRowPainted))
+      rendered = await page.getByTestId('entry-row').count()
+      await page.close()
+    }
+  } finally {
+    await app.stop()
+  }
+  return { seen, painted, rendered }
 }
 
 await main()
