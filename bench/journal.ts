@@ -4,7 +4,7 @@
  *   2. list 10,000 entries (cold after a restart, and warm);
  *   3. open the window on a 10,000-entry journal in Chromium: time to the first rows on screen.
  * Targets (issue 2): listing 10,000 under 1 s; first rows under 1 s. Prints medians of several runs,
- * and the same window on a journal of one entry (the cost of any page on the machine at the time).
+ * and the same window on a journal of one entry (the window's own start, without a long list).
  */
 import { performance } from 'node:perf_hooks'
 import type { Browser } from 'playwright'
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     await store.close()
 
     // 3. The window: navigation to the first entry rows painted, in Chromium against the headless host.
-    // Then the same window on a journal of one entry: what any page costs on this machine now.
+    // Then the same window on a journal of one entry: the window's own start, without a long list.
     const network = await startTestnet()
     const browser = await launchChromium()
     const single = await makeTempDir('voice-journal-bench-single-')
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       const small = await timeWindowLoads(browser, single.dir, network.bootstrap, async (app) => void (await app.importFile(HELLO_MP3)))
       console.log(
         `  the same window on a journal of 1 entry: first rows on screen median ${ms(median(small.seen))}, painted median ${ms(median(small.painted))} ` +
-          `(what any page costs on this machine now; ${machineLoad()})`
+          `(the window's start without a long list; ${machineLoad()})`
       )
     } finally {
       await browser.close()
