@@ -1,32 +1,11 @@
-import { createApp } from 'vue'
-import { createPinia } from 'pinia'
-import App from './App.vue'
 import { createApiClient } from './api/create-client'
 import { provideApi } from './api/current'
-import { useIntakeStore } from './stores/intake'
-import { useJournalStore } from './stores/journal'
-import { useNoticeStore } from './stores/notices'
-import { useSettingsStore } from './stores/settings'
+import { askForActiveJournalEarly } from './api/early-answers'
 import './styles/base.css'
 
+// This first script is small: it asks for the journal the window opens on, then loads the app,
+// so a long journal's list travels while the app's script (Vue and every view) is fetched and
+// parsed, instead of after.
 provideApi(createApiClient())
-
-const app = createApp(App)
-app.use(createPinia())
-
-// Nothing may fail silently: stray errors end up in the same banner as failed calls.
-const notices = useNoticeStore()
-app.config.errorHandler = (err) => {
-  notices.report(err)
-  // A render or handler error is a bug, so it also belongs in the developer console.
-  console.error(err)
-}
-window.addEventListener('unhandledrejection', (event) => notices.report(event.reason))
-
-// The window's data is asked for before the first render, so the services work on it while the
-// page is being built instead of after.
-void useJournalStore().start()
-void useIntakeStore().start()
-void useSettingsStore().load()
-
-app.mount('#app')
+askForActiveJournalEarly()
+void import('./start-app')

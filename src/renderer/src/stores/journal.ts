@@ -6,6 +6,7 @@ import { useHistoryStore } from './history'
 import { useLibraryStore } from './library'
 import { useNavigationStore } from './navigation'
 import { useNoticeStore } from './notices'
+import { takeActiveJournalAnswers } from '../api/early-answers'
 
 /** Status events arrive in bursts while an import or a sync lands; one refetch per burst is enough. */
 const REFRESH_DEBOUNCE_MS = 150
@@ -75,7 +76,8 @@ export const useJournalStore = defineStore('journal', () => {
     try {
       // The active journal's status names it, and its list needs no name: both are asked for at
       // once, so they are on their way while the page is still being built.
-      const [active, list] = await Promise.all([useApi().getStatus({}), useApi().listEntries({})])
+      const early = takeActiveJournalAnswers()
+      const [active, list] = await Promise.all([early?.status ?? useApi().getStatus({}), early?.entries ?? useApi().listEntries({})])
       if (unlessShowing && shownKey.value !== null) return
       await show(active.key, undefined, { status: active, entries: list })
     } catch (err) {
