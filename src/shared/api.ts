@@ -65,8 +65,17 @@ export const API = {
   getJournal: method(allOptional(journalRef)).returns<JournalInfo>(),
   /** Peers, version, last change and logical size. Also pushed as the `status` event. */
   getStatus: method(allOptional(journalRef)).returns<JournalStatus>(),
-  /** Every entry, newest first; `version` opens that version read-only. */
-  listEntries: method(allOptional({ ...journalRef, version: optional(version('version')) })).returns<EntryDto[]>(),
+  /**
+   * Every entry, newest first; `version` opens that version read-only. `first` asks for only the
+   * newest few: what a window needs to paint its first screen of a long journal.
+   */
+  listEntries: method(
+    allOptional({
+      ...journalRef,
+      version: optional(version('version')),
+      first: optional(v.pipe(v.number('first must be a number'), v.integer('first must be a whole number'), v.minValue(1, 'first must be at least 1')))
+    })
+  ).returns<EntryDto[]>(),
   /** Changes newest first, at most `limit`, older than version `before` when given. */
   getHistory: method(
     allOptional({

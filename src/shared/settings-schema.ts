@@ -9,6 +9,7 @@
  * carries only the checks it uses rather than a whole validation library.
  */
 import * as v from 'valibot'
+import { formatCount } from './format'
 
 export const GREETING_MAX = 1500
 export const MAX_SECONDS_MIN = 3
@@ -78,7 +79,7 @@ export const SettingsSchema = v.object({
   apiHost: v.optional(address('API host'), ''),
   mode: v.optional(v.picklist(INTAKE_MODES, 'Mode must be "record" or "stream"'), 'record'),
   greeting: v.optional(
-    trimmed(GREETING_MAX, `Greeting must be at most ${GREETING_MAX.toLocaleString('en')} characters`),
+    trimmed(GREETING_MAX, `Greeting must be at most ${formatCount(GREETING_MAX)} characters`),
     'Welcome to your voice journal. Speak after the beep, and press star or hang up when you are done.'
   ),
   endOnKey: v.optional(v.picklist(END_KEYS, 'End-on key must be one of 0-9, * or #'), '*'),

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert'
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
 import type { EntryDto, JournalStatus, LibraryItem } from '#shared/dto'
+import { watch } from 'vue'
+import { askForActiveJournalEarly } from '../../src/renderer/src/api/early-answers'
 import { useHistoryStore } from '../../src/renderer/src/stores/history'
 import { useJournalStore } from '../../src/renderer/src/stores/journal'
 import { useLibraryStore } from '../../src/renderer/src/stores/library'
@@ -43,6 +45,24 @@ describe('journal store', () => {
     assert.deepEqual(journal.entries, [added])
     await waitFor(() => useHistoryStore().loaded, 'the history is loaded')
     assert.deepEqual(useHistoryStore().items.map((i) => [i.change, i.path]), [['added', added.path]])
+    assert.deepEqual(useNoticeStore().notices, [])
+  })
+
+  it('shows a long journal’s newest entries at once, then the whole list', async () => {
+    const key = await harness.newActiveJournal()
+    for (const file of [HELLO_MP3, HELLO_WAV, HELLO_MP3]) await harness.app.importFile(file)
+    const all = await entriesOf(key)
+    assert.deepEqual(await harness.app.call<EntryDto[]>('listEntries', { first: 2 }), all.slice(0, 2), 'the newest two, in list order')
+    // The window's first script asks for the newest few; here "few" is two of three.
+    askForActiveJournalEarly(2)
+    const journal = useJournalStore()
+    const states: Array<[number, number, boolean]> = []
+    watch(() => journal.entries, (list) => states.push([list.length, journal.entryCount, journal.entriesPartial]), { flush: 'sync' })
+    await journal.start()
+    await waitFor(() => !journal.entriesPartial, 'the whole list follows')
+    assert.deepEqual(states.find(([shown]) => shown > 0), [2, 3, true], 'the first screen: two entries shown, three counted')
+    assert.deepEqual(journal.entries, all)
+    assert.equal(journal.entryCount, 3)
     assert.deepEqual(useNoticeStore().notices, [])
   })
 

@@ -30,7 +30,10 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
   return {
     getJournal: async (args) => library.info(journal(args)),
     getStatus: async (args) => journal(args).status(),
-    listEntries: async (args) => journal(args).listEntries(args.version),
+    listEntries: async (args) => {
+      const entries = await journal(args).listEntries(args.version)
+      return args.first === undefined ? entries : entries.slice(0, args.first)
+    },
     getHistory: async (args) => journal(args).history({ limit: args.limit ?? 200, before: args.before }),
     compareVersions: async (args) => journal(args).compareVersions(args.from, args.to),
     beginImport: async (args) => ({ importId: await context.importer.begin(args.fileName, args.size) }),

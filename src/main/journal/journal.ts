@@ -30,6 +30,8 @@ const PROVENANCE_WAIT_MS = 5000
  * list or history of a journal whose peers are all gone would never answer.
  */
 const REMOTE_READ_TIMEOUT_MS = 10_000
+/** History pages remembered per journal: the newest page of the last few versions, and pages paged back to. */
+const HISTORY_PAGES_KEPT = 16
 
 export interface AddAudioOptions {
   source: EntrySource
@@ -86,6 +88,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** The walk of the index in progress, shared by everyone who asks for the same version meanwhile. */
   private listing: { version: number; done: Promise<{ entries: EntryDto[]; blockOffsets: Map<string, number> }> } | null = null
   private provenanceRead: Promise<Provenance | null> | null = null
+  private readonly historyPages = new Map<string, Promise<HistoryPage>>()
   private closed = false
 
   constructor(
@@ -240,6 +243,20 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** Changes newest first. Each item's version is the journal right after that change. */
   async history({ limit = 200, before }: { limit?: number; before?: number } = {}): Promise<HistoryPage> {
     if (this.lookingForPeers) return { items: [], nextBefore: null }
+    // A page of a version's history never changes (the log only grows), and working one out reads
+    // the journal as it was before each change: the window asks for the same page on every open.
+    const id = `${this.drive.version}:${before ?? ''}:${limit}`
+    let page = this.historyPages.get(id)
+    if (!page) {
+      page = this.readHistory(limit, before)
+      this.historyPages.set(id, page)
+      page.catch(() => this.historyPages.delete(id))
+      if (this.historyPages.size > HISTORY_PAGES_KEPT) this.historyPages.delete(this.historyPages.keys().next().value!)
+    }
+    return page
+  }
+
+  private async readHistory(limit: number, before: number | undefined): Promise<HistoryPage> {
     const options: Record<string, unknown> = { reverse: true, limit, keyEncoding: FILES_KEY_ENCODING, ...this.readOptions }
     // A change at Hyperbee seq s produces version s + 1.
     if (before !== undefined) options.lt = before - 1

@@ -7,6 +7,7 @@ import { useLibraryStore } from './library'
 import { useNavigationStore } from './navigation'
 import { useNoticeStore } from './notices'
 import { takeActiveJournalAnswers } from '../api/early-answers'
+import { afterNextPaint } from '../timing/after-paint'
 
 /** Status events arrive in bursts while an import or a sync lands; one refetch per burst is enough. */
 const REFRESH_DEBOUNCE_MS = 150
@@ -32,6 +33,10 @@ export const useJournalStore = defineStore('journal', () => {
   // 10,000 entries must not each become a reactive proxy; the list is replaced, never mutated.
   const entries = shallowRef<EntryDto[]>([])
   const entriesLoaded = ref(false)
+  /** Whether `entries` is only the newest part of the list while the whole of it is on its way. */
+  const entriesPartial = ref(false)
+  /** How many entries the journal shown has: the status knows while the list is partial. */
+  const entryCount = computed(() => (entriesPartial.value && status.value ? status.value.entries : entries.value.length))
 
   /** getJournal's answer, kept current by the library (name, active, seeding change there). */
   const info = computed<JournalInfo | null>(() => {
@@ -100,6 +105,7 @@ export const useJournalStore = defineStore('journal', () => {
     clearTimeout(blocksTimer)
     entriesGeneration++
     entriesLoaded.value = false
+    entriesPartial.value = false
     if (otherJournal) {
       // Nothing of the previous journal may linger under the new one's name.
       fetchedInfo.value = null
@@ -115,9 +121,20 @@ export const useJournalStore = defineStore('journal', () => {
         if (knownStatus && known && sameListing(knownStatus, known.entries)) {
           entries.value = known.entries
           entriesLoaded.value = true
+        } else if (knownStatus && known && known.entries.length > 0) {
+          // Only the newest entries were asked for (a long journal): they paint the first
+          // screen, and the whole list follows once that is on screen.
+          entriesPartial.value = true
+          entries.value = known.entries
+          entriesLoaded.value = true
+          await afterNextPaint()
+          if (key === shownKey.value) await loadEntries()
         } else {
           await loadEntries()
         }
+        // The history is worked out by the same services and shown beside the list: asked for
+        // once the list is painted, it does not hold that first frame back.
+        await afterNextPaint()
         if (key === shownKey.value) await useHistoryStore().refresh(key)
       }
       await Promise.all([loadInfo(key), knownStatus ? null : loadStatus(key), entriesThenHistory()])
@@ -210,6 +227,7 @@ export const useJournalStore = defineStore('journal', () => {
     try {
       const list = await useApi().listEntries(version === undefined ? { journal: key } : { journal: key, version })
       if (mine !== entriesGeneration) return
+      entriesPartial.value = false
       entries.value = list
       entriesLoaded.value = true
     } catch (err) {
@@ -266,6 +284,8 @@ export const useJournalStore = defineStore('journal', () => {
     status,
     entries,
     entriesLoaded,
+    entriesPartial,
+    entryCount,
     writable,
     isActive,
     start,
