@@ -9,6 +9,8 @@ declare module 'corestore' {
     ready(): Promise<void>
     namespace(name: string): Corestore
     session(): Corestore
+    /** A core by key (a session of it); the same key twice shares one core. */
+    get(opts: { key: Buffer; encryptionKey?: Buffer }): import('hyperdrive').HypercoreLike
     replicate(stream: Duplex | boolean): Duplex
     close(): Promise<void>
   }
@@ -58,6 +60,16 @@ declare module 'hyperdrive' {
     on(event: 'append' | 'truncate' | 'peer-add' | 'peer-remove', listener: (...args: unknown[]) => void): this
     on(event: 'download', listener: (index: number, bytes: number) => void): this
     off(event: string, listener: (...args: unknown[]) => void): this
+    ready(): Promise<void>
+    close(): Promise<void>
+    get(index: number, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
+    registerExtension(name: string, handlers: { encoding?: unknown; onmessage?: (message: Buffer, peer: unknown) => void }): unknown
+  }
+  export interface HyperdriveOptions {
+    /** Hyperbee's cache-warming extension (on unless false): it sends paths to peers in plain text. */
+    extension?: boolean
+    /** Encrypts both cores' blocks; needed at every open of a private drive. */
+    encryptionKey?: Buffer | null
   }
   export interface HistoryNode {
     type: 'put' | 'del'
@@ -75,7 +87,10 @@ declare module 'hyperdrive' {
     put(blob: Buffer, opts?: { blockSize?: number }): Promise<BlobPointer>
   }
   export default class Hyperdrive {
-    constructor(store: Corestore, key?: Buffer | null, opts?: Record<string, unknown>)
+    constructor(store: Corestore, opts?: HyperdriveOptions)
+    constructor(store: Corestore, key: Buffer | null, opts?: HyperdriveOptions)
+    /** The audio (blobs) core's key, from the index core's manifest: no block is decrypted. */
+    static getContentKey(core: HypercoreLike): Buffer
     readonly id: string
     readonly key: Buffer
     readonly discoveryKey: Buffer

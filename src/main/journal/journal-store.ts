@@ -20,6 +20,13 @@ import { Journal } from './journal'
 const MEMTABLE_BYTES = 4 * 1024 * 1024
 
 /**
+ * Options for every drive the app opens. Hyperbee's cache-warming extension would send each
+ * path a read waits for, in plain text, to every connected peer (a host without a private
+ * journal's key included); checkouts of a drive inherit the setting.
+ */
+const DRIVE_OPTIONS = { extension: false } as const
+
+/**
  * The Corestore under the data directory and every journal opened from it, one instance per key.
  * Own journals live in a named namespace, so the same name reopens the same key after a restart.
  */
@@ -47,7 +54,7 @@ export class JournalStore {
   async openOwn(name = 'default'): Promise<Journal> {
     const open = this.own.get(name)
     if (open && this.journals.get(open.id) === open) return open
-    const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`)))
+    const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`), DRIVE_OPTIONS))
     this.own.set(name, journal)
     return journal
   }
@@ -63,7 +70,7 @@ export class JournalStore {
   /** Someone else's journal by key (z-base-32, hex or raw bytes); read-only unless it is ours. */
   async openRemote(key: string | Buffer): Promise<Journal> {
     const keyBytes = decodeKey(key)
-    return this.track(new Hyperdrive(this.store.session(), keyBytes))
+    return this.track(new Hyperdrive(this.store.session(), keyBytes, DRIVE_OPTIONS))
   }
 
   async close(): Promise<void> {
