@@ -46,6 +46,8 @@ declare module 'hyperdrive' {
   }
   export interface HypercoreLike {
     key: Buffer
+    discoveryKey: Buffer
+    findingPeers(): () => void
     length: number
     /** Bytes of all blocks (held or not). */
     byteLength: number
@@ -180,5 +182,13 @@ declare module 'mirror-drive' {
     constructor(source: Hyperdrive, target: Hyperdrive, opts?: { prefix?: string | string[]; prune?: boolean; filter?: (key: string) => boolean })
     readonly count: { files: number; add: number; remove: number; change: number }
     done(): Promise<void>
+  }
+}
+
+declare module 'hyperbee' {
+  import type { HypercoreLike } from 'hyperdrive'
+  export default class Hyperbee {
+    /** Whether the core's first block is a Hyperbee header: false for an encrypted core read without its key. */
+    static isHyperbee(core: HypercoreLike, opts?: { wait?: boolean; timeout?: number }): Promise<boolean>
   }
 }

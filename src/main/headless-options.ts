@@ -16,6 +16,8 @@ export interface HeadlessOptions {
   link?: string
   /** Debug messages in the log, and details on the console (`--verbose`). */
   verbose: boolean
+  /** A new data directory's first journal is public (`--public`), for hosts that publish to everyone. */
+  firstJournal: 'private' | 'public'
 }
 
 export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
@@ -24,7 +26,9 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
   --webhook-host HOST   address the webhook listener binds (default 0.0.0.0)
   --ui-port N           local window port on 127.0.0.1 (default 7350; 0 picks a free one)
   --bootstrap H:P,…     DHT bootstrap nodes (all loopback = a local network on this machine)
-  --seed KEY            follow and seed this journal (key or hyper:// link; repeatable)
+  --seed KEY            follow and seed this journal (key or hyper:// link, a private one's
+                        with its #encryptionKey=…; repeatable)
+  --public              a new data directory's first journal is public (default: private)
   --verbose             debug messages in the log (DIR/logs), and details on the console
   [hyper://KEY[+N]/]    a journal link to open in the window`
 
@@ -41,7 +45,8 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
       'ui-port': { type: 'string', default: '7350' },
       bootstrap: { type: 'string' },
       seed: { type: 'string', multiple: true },
-      verbose: { type: 'boolean', default: false }
+      verbose: { type: 'boolean', default: false },
+      public: { type: 'boolean', default: false }
     }
   })
   if (positionals.length > 1) throw new Error('Give at most one hyper:// link')
@@ -57,6 +62,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     ...(values.bootstrap ? { bootstrap: parseBootstrap(values.bootstrap) } : {}),
     seed,
     verbose: values.verbose,
+    firstJournal: values.public ? 'public' : 'private',
     ...(positionals[0] ? { link: positionals[0] } : {})
   }
 }

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       key: journal.key,
       link: journal.link,
+      private: journal.private,
       webhookUrl: publicUrl ? `${publicUrl}/webhooks` : `http://${localHost}:${webhookPort}/webhooks`,
       localWebhookUrl: `http://${localHost}:${webhookPort}/webhooks`,
       uiUrl,

@@ -112,8 +112,8 @@ export const API = {
    * `version` so the window can open that version. Anything else: bad-request with KEY_HELP.
    */
   addToLibrary: method(v.strictObject({ link: text('link', 500) })).returns<{ item: LibraryItem; version?: number }>(),
-  /** Creates a new, empty journal of my own. */
-  createJournal: method(v.strictObject({ name: text('name', 100, true) })).returns<LibraryItem>(),
+  /** Creates a new, empty journal of my own: private (encrypted, only its link can read it) unless `private` is false. */
+  createJournal: method(v.strictObject({ name: text('name', 100, true), private: optional(flag('private')) })).returns<LibraryItem>(),
   /**
    * Removes a journal from the library and stops serving it. A writable journal is only removed
    * with `confirmWritable: true` (the window asks twice); the active journal cannot be removed.
@@ -125,9 +125,18 @@ export const API = {
   setSeeding: method(
     v.strictObject({ ...namedJournal, state: v.picklist(['seeding', 'paused', 'off'] as const satisfies readonly SeedingState[], 'state must be "seeding", "paused" or "off"') })
   ).returns<LibraryItem>(),
-  /** Copies a journal (at `version`, default current) into a new writable journal with a provenance record. */
+  /**
+   * Copies a journal (at `version`, default current) into a new writable journal with a provenance
+   * record. `private` (default: as the source is) makes the copy private: "Make a private copy".
+   */
   forkJournal: method(
-    v.strictObject({ ...namedJournal, version: optional(version('version')), name: optional(text('name', 100, true)), makeActive: optional(flag('makeActive')) })
+    v.strictObject({
+      ...namedJournal,
+      version: optional(version('version')),
+      name: optional(text('name', 100, true)),
+      makeActive: optional(flag('makeActive')),
+      private: optional(flag('private'))
+    })
   ).returns<LibraryItem>(),
 
   /** Settings with secrets redacted, and the webhook URLs to paste into Vonage. */

@@ -28,8 +28,10 @@ export interface EntryDto extends EntryMetadata {
 export interface JournalInfo {
   /** z-base-32 public key (52 characters). */
   key: string
-  /** hyper://<key>/ */
+  /** hyper://<key>/, and for a private journal whose read key we hold, #encryptionKey=<read key> after it. */
   link: string
+  /** Encrypted: only people with its link (carrying the read key) can listen. */
+  private: boolean
   writable: boolean
   /** The library's name for it. */
   name: string
@@ -102,7 +104,9 @@ export interface Provenance {
 /** One journal in the library, as the library list and the window show it. */
 export interface LibraryItem {
   key: string
+  /** As JournalInfo.link: a private journal's carries its read key. */
   link: string
+  private: boolean
   /** The user's name for it (own journals, forks) or a short form of the key. */
   name: string
   kind: JournalKind

@@ -30,8 +30,8 @@ describe('the journal window in Chromium', () => {
   })
 
   /** A new empty journal, made active (imports go there); `prepare` fills it before the window opens on it. */
-  async function windowOnNewJournal(prepare?: (key: string) => Promise<void>): Promise<JournalWindow> {
-    const { key } = await app.call<LibraryItem>('createJournal', { name: 'Test journal' })
+  async function windowOnNewJournal(prepare?: (key: string) => Promise<void>, options: { private?: boolean } = {}): Promise<JournalWindow> {
+    const { key } = await app.call<LibraryItem>('createJournal', { name: 'Test journal', ...options })
     await app.call('setActiveJournal', { journal: key })
     await prepare?.(key)
     const window = await openAppWindow(session.browser, app)
@@ -50,7 +50,7 @@ describe('the journal window in Chromium', () => {
   }
 
   it('shows the journal key, its link and real status values on an empty journal', async () => {
-    const { journal, page, key, errors } = await windowOnNewJournal()
+    const { journal, page, key, errors } = await windowOnNewJournal(undefined, { private: false })
     await journal.byTestId('empty-entries').waitFor()
     assert.equal((await journal.byTestId('journal-key').textContent())?.trim(), key)
     assert.match((await journal.byTestId('journal-link').textContent()) ?? '', new RegExp(`hyper://${key}/`))
@@ -59,6 +59,22 @@ describe('the journal window in Chromium', () => {
     assert.match((await journal.statusValue('updated').textContent()) ?? '', /never/i)
     assert.equal(await journal.statusValue('size').textContent(), filesize(0, { round: 1 }))
     assert.ok(!page.url().includes('token='), 'the token is taken out of the address bar')
+    assert.deepEqual(errors, [], 'no console errors')
+  })
+
+  it('a private journal: says so, never prints its read key, and copies the private link with one deliberate click', async () => {
+    const { journal, page, key, errors } = await windowOnNewJournal()
+    const { link } = await app.call<LibraryItem>('getJournal', { journal: key })
+    const readKey = link.split('#encryptionKey=')[1]!
+    assert.match(readKey, /^[ybndrfg8ejkmcpqxot1uwisza345h769]{52}$/)
+    await journal.byTestId('empty-entries').waitFor()
+    assert.equal((await journal.byTestId('journal-key').textContent())?.trim(), key)
+    assert.match((await page.locator('.key-bar').textContent()) ?? '', /Private journal.*Anyone with this link can listen/s)
+    assert.ok(!(await page.content()).includes(readKey), 'the read key is nowhere in the page')
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await journal.byTestId('copy-private-link').click()
+    await page.getByRole('status').filter({ hasText: 'Link copied' }).waitFor()
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link)
     assert.deepEqual(errors, [], 'no console errors')
   })
 

@@ -18,10 +18,13 @@ export interface AuthorPeer {
   stop(): Promise<void>
 }
 
-/** Starts the built headless app on a fresh data directory and writes the author's journal through its API. */
+/**
+ * Starts the built headless app on a fresh data directory and writes the author's journal through
+ * its API. The journal is public (`--public`): the tests using it follow it by its key alone.
+ */
 export async function startAuthorPeer(bootstrap: string): Promise<AuthorPeer> {
   const dir = await makeTempDir()
-  const app = await startHeadless(dir.dir, ['--bootstrap', bootstrap])
+  const app = await startHeadless(dir.dir, ['--bootstrap', bootstrap, '--public'])
   const first = await app.importFile(HELLO_MP3)
   const second = await app.importFile(HELLO_WAV)
   const third = await app.importFile(HELLO_MP3)

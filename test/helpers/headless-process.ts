@@ -12,7 +12,9 @@ export const HEADLESS_ENTRY = fileURLToPath(new URL('../../out/main/headless.js'
 
 export interface HeadlessInfo {
   key: string
+  /** A private journal's link carries its read key (#encryptionKey=…). */
   link: string
+  private: boolean
   webhookUrl: string
   /** The webhooks as reached from this machine (webhookUrl is the public address when one is set). */
   localWebhookUrl: string

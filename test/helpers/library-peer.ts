@@ -48,12 +48,17 @@ export class LibraryPeer {
 
   private constructor(
     readonly dir: string,
-    private readonly cleanup: () => Promise<void>
+    private readonly cleanup: () => Promise<void>,
+    private readonly firstJournal: 'private' | 'public'
   ) {}
 
-  static async open(): Promise<LibraryPeer> {
+  /**
+   * A new peer. Its first journal is public unless asked otherwise: most tests are about
+   * replication, where other peers follow it by its key alone.
+   */
+  static async open(options: { firstJournal?: 'private' | 'public' } = {}): Promise<LibraryPeer> {
     const { dir, cleanup } = await makeTempDir()
-    const peer = new LibraryPeer(dir, cleanup)
+    const peer = new LibraryPeer(dir, cleanup, options.firstJournal ?? 'public')
     await peer.start()
     return peer
   }
@@ -85,7 +90,7 @@ export class LibraryPeer {
   private async start(): Promise<void> {
     this.swarm = new PipeSwarm()
     this.journals = await JournalStore.open(this.dir)
-    this.library = await Library.boot({ dataDir: this.dir, journals: this.journals, swarm: this.swarm })
+    this.library = await Library.boot({ dataDir: this.dir, journals: this.journals, swarm: this.swarm, firstJournal: this.firstJournal })
   }
 }
 

@@ -16,12 +16,14 @@ export class RelayStore {
 
   private constructor(
     readonly store: Corestore,
+    /** Its data directory: everything it holds is on disk there. */
+    readonly dir: string,
     private readonly cleanup: () => Promise<void>
   ) {}
 
   static async open(): Promise<RelayStore> {
     const { dir, cleanup } = await makeTempDir()
-    const relay = new RelayStore(new Corestore(dir), cleanup)
+    const relay = new RelayStore(new Corestore(dir), dir, cleanup)
     await relay.store.ready()
     RelayStore.open_.add(relay)
     return relay

@@ -37,9 +37,9 @@ describe('two peers on a local testnet', () => {
     for (const cleanup of cleanups) await cleanup()
   })
 
-  /** A new empty journal on A, made active so A's imports go to it; returns its key. */
+  /** A new empty public journal on A, made active so A's imports go to it; returns its key. */
   async function newJournalOnA(name: string): Promise<string> {
-    const { key } = await peerA.call<LibraryItem>('createJournal', { name })
+    const { key } = await peerA.call<LibraryItem>('createJournal', { name, private: false })
     await peerA.call('setActiveJournal', { journal: key })
     return key
   }

@@ -11,6 +11,7 @@ function item(key: string, peers: number, seeding: Partial<SeedingProgress> = {}
   return {
     key,
     link: `hyper://${key}/`,
+    private: false,
     name: key,
     kind: 'followed',
     writable: false,

@@ -32,8 +32,18 @@ describe('journal keys and links', () => {
     assert.deepEqual(parseJournalLink('A'.repeat(64)), { key: 'a'.repeat(64) })
     assert.equal(journalLink(KEY, 3), `hyper://${KEY}+3/`)
   })
+  it('reads a private journal’s link: the read key in the fragment, with or without a version', () => {
+    const READ = KEY.split('').reverse().join('')
+    assert.equal(journalLink(KEY, undefined, READ), `hyper://${KEY}/#encryptionKey=${READ}`)
+    assert.equal(journalLink(KEY, 7, READ), `hyper://${KEY}+7/#encryptionKey=${READ}`)
+    assert.deepEqual(parseJournalLink(journalLink(KEY, undefined, READ)), { key: KEY, encryptionKey: READ })
+    assert.deepEqual(parseJournalLink(` hyper://${KEY}+7/#encryptionKey=${READ.toUpperCase()} `), { key: KEY, version: 7, encryptionKey: READ })
+    assert.deepEqual(parseJournalLink(`hyper://${KEY}/recordings/x.mp3#encryptionKey=${READ}`), { key: KEY, encryptionKey: READ })
+    assert.deepEqual(parseJournalLink(`${KEY}#encryptionKey=${'B'.repeat(64)}`), { key: KEY, encryptionKey: 'b'.repeat(64) })
+  })
   it('rejects anything else', () => {
-    for (const text of ['', 'hello', KEY.slice(1), `${KEY}+0`, `https://${KEY}/`, 'l'.repeat(52), `${KEY}+x`]) {
+    const badFragments = ['#encryptionKey=', `#encryptionKey=${KEY.slice(1)}`, `#encryptionkey=${KEY}`, `#key=${KEY}`, `#encryptionKey=${KEY}&x=1`, '#']
+    for (const text of ['', 'hello', KEY.slice(1), `${KEY}+0`, `https://${KEY}/`, 'l'.repeat(52), `${KEY}+x`, ...badFragments.map((f) => `hyper://${KEY}/${f}`)]) {
       assert.equal(parseJournalLink(text), null, text)
     }
   })

@@ -164,9 +164,10 @@ describe('journal store', () => {
   })
 
   it('refetches a peer’s entries as their blocks arrive', async () => {
-    // A writer of its own on the host's testnet; the host follows it and downloads its blocks.
+    // A writer of its own on the host's testnet (a public journal: followed by its key alone);
+    // the host follows it and downloads its blocks.
     const dir = await makeTempDir()
-    const writer = await startHeadless(dir.dir, ['--bootstrap', harness.bootstrap])
+    const writer = await startHeadless(dir.dir, ['--bootstrap', harness.bootstrap, '--public'])
     try {
       const written = await writer.importFile(HELLO_WAV)
       const key = writer.info.key

@@ -55,8 +55,8 @@ describe('library and notice stores', () => {
     assert.deepEqual(useNoticeStore().notices, [], 'a bad key is the field’s to explain, not a notice')
 
     // A second journal of the host, opened by its link at version 1 as someone else would.
-    const { key, link } = await harness.app.call<LibraryItem>('createJournal', { name: 'By link' })
-    assert.equal(await actions.add(`${link.replace(/\/$/, '')}+1/`), null)
+    const { key } = await harness.app.call<LibraryItem>('createJournal', { name: 'By link' })
+    assert.equal(await actions.add(`hyper://${key}+1/`), null)
     assert.equal(journal.shownKey, key)
     assert.equal(journal.viewedVersion, 1)
     assert.equal(library.byKey(key)?.name, 'By link')

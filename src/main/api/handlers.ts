@@ -49,7 +49,7 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
 
     listLibrary: async () => library.items(),
     addToLibrary: async (args) => library.add(args.link),
-    createJournal: async (args) => library.create(args.name),
+    createJournal: async (args) => library.create(args.name, args.private === undefined ? {} : { private: args.private }),
     removeFromLibrary: async (args) => library.remove(journal(args).id, args.confirmWritable === true),
     setActiveJournal: async (args) => library.setActive(journal(args).id),
     setSeeding: async (args) => library.setSeeding(journal(args).id, args.state),
@@ -57,6 +57,7 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
       library.fork(journal(args).id, {
         ...(args.version === undefined ? {} : { version: args.version }),
         ...(args.name === undefined ? {} : { name: args.name }),
+        ...(args.private === undefined ? {} : { private: args.private }),
         makeActive: args.makeActive === true
       }),
 

@@ -9,6 +9,7 @@ import { HAND_OVER_LIMIT_MS, IntakeService } from '../intake/intake-service'
 import { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
 import { JournalStore } from '../journal/journal-store'
+import { JournalKeys, type SecretSealer } from '../library/journal-keys'
 import { Library } from '../library/library'
 import type { BootstrapNode } from '../network/bootstrap'
 import { SwarmService } from '../network/swarm-service'
@@ -31,6 +32,10 @@ export interface AppOptions {
   seed?: string[]
   /** Shows a folder in the system's file manager: given by the desktop adapter, absent headless. */
   openFolder?: (path: string) => Promise<void>
+  /** Seals private journals' read keys with the system's key store (Electron's safeStorage); absent headless. */
+  secretSealer?: SecretSealer
+  /** A new data directory's first journal: private (the default) or public (`--public`). */
+  firstJournal?: 'private' | 'public'
 }
 
 /**
@@ -84,7 +89,12 @@ export class AppServices extends EventEmitter<AppEvents> {
       await importer.boot()
       stack.opened('imports', importer, (service) => service.shutdown())
       const swarm = stack.opened('swarm', new SwarmService(journals.corestore, options.bootstrap ?? settings.bootstrapNodes()), (service) => service.destroy())
-      const library = stack.opened('library', await Library.boot({ dataDir: options.dataDir, journals, swarm }), (service) => service.close())
+      const keys = await JournalKeys.load(options.dataDir, options.secretSealer ?? null)
+      const library = stack.opened(
+        'library',
+        await Library.boot({ dataDir: options.dataDir, journals, swarm, keys, ...(options.firstJournal ? { firstJournal: options.firstJournal } : {}) }),
+        (service) => service.close()
+      )
       for (const link of options.seed ?? []) {
         const { item } = await library.add(link)
         if (!item.writable) await library.setSeeding(item.key, 'seeding')

@@ -50,11 +50,15 @@ export class JournalStore {
     return this.store
   }
 
-  /** The user's own journal in namespace `name`, created on first use; the same name reopens the same key. */
-  async openOwn(name = 'default'): Promise<Journal> {
+  /**
+   * The user's own journal in namespace `name`, created on first use; the same name reopens the
+   * same key. A private journal's `encryptionKey` must be given at every open (Hypercore does not
+   * keep it); a private journal opened without it fails rather than writing in the clear.
+   */
+  async openOwn(name = 'default', encryptionKey: Buffer | null = null): Promise<Journal> {
     const open = this.own.get(name)
     if (open && this.journals.get(open.id) === open) return open
-    const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`), DRIVE_OPTIONS))
+    const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`), { ...DRIVE_OPTIONS, encryptionKey }))
     this.own.set(name, journal)
     return journal
   }
@@ -67,10 +71,13 @@ export class JournalStore {
     await journal.close()
   }
 
-  /** Someone else's journal by key (z-base-32, hex or raw bytes); read-only unless it is ours. */
-  async openRemote(key: string | Buffer): Promise<Journal> {
+  /**
+   * Someone else's journal by key (z-base-32, hex or raw bytes); read-only unless it is ours. A
+   * private one needs its read key (`encryptionKey`); without it, see BlindHold.
+   */
+  async openRemote(key: string | Buffer, encryptionKey: Buffer | null = null): Promise<Journal> {
     const keyBytes = decodeKey(key)
-    return this.track(new Hyperdrive(this.store.session(), keyBytes, DRIVE_OPTIONS))
+    return this.track(new Hyperdrive(this.store.session(), keyBytes, { ...DRIVE_OPTIONS, encryptionKey }))
   }
 
   async close(): Promise<void> {

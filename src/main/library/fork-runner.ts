@@ -11,8 +11,10 @@ export interface ForkHost {
   journal(key: string): Journal
   find(key: string): Journal | undefined
   nameOf(key: string): string
-  /** A new writable journal in its own Corestore namespace. */
-  openOwn(namespace: string): Promise<Journal>
+  /** A new writable journal in its own Corestore namespace; a private one gets a new read key. */
+  openOwn(namespace: string, makePrivate: boolean): Promise<Journal>
+  /** Whether a journal of the library is private. */
+  isPrivate(key: string): boolean
   /** Saves and opens a journal of mine in the library. */
   addOwn(journal: Journal, namespace: string, kind: 'fork', name: string, pendingFork: LibraryRecord['pendingFork']): Promise<LibraryRecord>
   /** Takes a journal out of the library again (a fork that could not be made). */
@@ -33,7 +35,7 @@ export class ForkRunner {
   ) {}
 
   /** Forks `key` at `version` (default: its latest); resolves with the fork's key once copied. */
-  async fork(key: string, options: { version?: number; name?: string }): Promise<string> {
+  async fork(key: string, options: { version?: number; name?: string; private?: boolean }): Promise<string> {
     const source = this.host.journal(key)
     if (source.drive.version <= 1 && !source.writable) await source.drive.update({ wait: true })
     const version = options.version ?? source.drive.version
@@ -41,7 +43,8 @@ export class ForkRunner {
       throw new ApiError('bad-request', `Version must be a whole number from 1 to ${source.drive.version}`)
     }
     const namespace = `fork-${randomUUID()}`
-    const target = await this.host.openOwn(namespace)
+    // A private journal's copy stays private unless the user chooses otherwise.
+    const target = await this.host.openOwn(namespace, options.private ?? this.host.isPrivate(source.id))
     const name = cleanName(options.name ?? '') || `${this.host.nameOf(source.id)} (fork of version ${version})`
     const record = await this.host.addOwn(target, namespace, 'fork', name, { from: source.id, version })
     try {

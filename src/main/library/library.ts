@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
-import { normalize as normalizeKey } from 'hypercore-id-encoding'
+import { decode as decodeKey, encode as encodeKey, normalize as normalizeKey } from 'hypercore-id-encoding'
 import { ApiError } from '#shared/api'
 import type { JournalInfo, JournalStatus, LibraryItem, SeedingProgress, SeedingState } from '#shared/dto'
 import { journalLink, KEY_HELP, parseJournalLink } from '#shared/journal-key'
@@ -11,6 +11,7 @@ import type { JournalStore } from '../journal/journal-store'
 import type { JournalSwarm } from '../network/journal-swarm'
 import { EntryAnnouncer } from './entry-announcer'
 import { EventPacer } from './event-pacer'
+import { JournalKeys } from './journal-keys'
 import { cleanName, ForkRunner } from './fork-runner'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { ProvenanceCache } from './provenance-cache'
@@ -57,7 +58,8 @@ export class Library extends EventEmitter<LibraryEvents> {
   private constructor(
     private readonly file: LibraryFile,
     private readonly journals: JournalStore,
-    private readonly swarm: JournalSwarm
+    private readonly swarm: JournalSwarm,
+    private readonly keys: JournalKeys
   ) {
     super()
     this.announcer = new EntryAnnouncer(this.pacer, (key) => this.file.find(key)?.name ?? null, (added) => this.emit('entries-added', added))
@@ -70,7 +72,8 @@ export class Library extends EventEmitter<LibraryEvents> {
         journal: (key) => this.journal(key),
         find: (key) => this.find(key),
         nameOf: (key) => this.requireRecord(key).name,
-        openOwn: (namespace) => this.journals.openOwn(namespace),
+        openOwn: (namespace, makePrivate) => this.openNewOwn(namespace, makePrivate),
+        isPrivate: (key) => this.keys.get(key) !== null,
         addOwn: (journal, namespace, kind, name, pendingFork) => this.addOwnRecord(journal, namespace, kind, name, pendingFork),
         forget: (key, journal) => this.forget(key, journal),
         finished: (key) => this.file.update(key, { pendingFork: undefined })
@@ -79,12 +82,18 @@ export class Library extends EventEmitter<LibraryEvents> {
     )
   }
 
-  static async boot(options: { dataDir: string; journals: JournalStore; swarm: JournalSwarm }): Promise<Library> {
+  static async boot(options: LibraryOptions): Promise<Library> {
     const file = await LibraryFile.load(options.dataDir)
-    const library = new Library(file, options.journals, options.swarm)
-    // Installs from before the library had only the default journal; it becomes "My journal".
+    const keys = options.keys ?? (await JournalKeys.load(options.dataDir))
+    const library = new Library(file, options.journals, options.swarm, keys)
+    // A new data directory starts with one journal of its own, private unless asked otherwise
+    // (an always-on host that publishes to everyone). Installs from before the library had only
+    // the default journal, public; it becomes "My journal".
     if (!file.records.some((record) => record.namespace === DEFAULT_NAMESPACE)) {
-      const own = await options.journals.openOwn(DEFAULT_NAMESPACE)
+      const fresh = file.records.length === 0
+      const encryptionKey = fresh && options.firstJournal !== 'public' ? JournalKeys.generate() : null
+      const own = await options.journals.openOwn(DEFAULT_NAMESPACE, encryptionKey)
+      if (encryptionKey) await keys.set(own.id, encryptionKey)
       await file.add({ key: own.id, kind: 'own', name: OWN_JOURNAL_NAME, namespace: DEFAULT_NAMESPACE, seeding: 'off', addedAt: Date.now() })
     }
     for (const record of file.records) await library.openRecord(record)
@@ -129,9 +138,11 @@ export class Library extends EventEmitter<LibraryEvents> {
   item(key: string): LibraryItem {
     const record = this.requireRecord(key)
     const { journal, seeder } = this.open.get(key)!
+    const readKey = this.keys.get(key)
     return {
       key,
-      link: journalLink(key),
+      link: journalLink(key, undefined, readKey ? encodeKey(readKey) : undefined),
+      private: readKey !== null,
       name: record.name,
       kind: record.kind,
       writable: journal.writable,
@@ -149,7 +160,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   async info(journal: Journal): Promise<JournalInfo> {
     const provenance = await this.provenance.read(journal)
     const item = this.item(journal.id)
-    return { key: item.key, link: item.link, writable: item.writable, name: item.name, kind: item.kind, active: item.active, provenance }
+    return { key: item.key, link: item.link, private: item.private, writable: item.writable, name: item.name, kind: item.kind, active: item.active, provenance }
   }
 
   /**
@@ -161,7 +172,12 @@ export class Library extends EventEmitter<LibraryEvents> {
     const key = parsed && safeNormalize(parsed.key)
     if (!parsed || !key) throw new ApiError('bad-request', KEY_HELP, 'link')
     const version = parsed.version === undefined ? {} : { version: parsed.version }
-    if (this.open.has(key)) return { item: this.item(key), ...version }
+    const readKey = parsed.encryptionKey === undefined ? null : decodeReadKey(parsed.encryptionKey)
+    if (this.open.has(key)) {
+      // The read key of a journal already here, public or not: nothing changes.
+      return { item: this.item(key), ...version }
+    }
+    if (readKey) await this.keys.set(key, readKey)
     const record: LibraryRecord = { key, kind: 'followed', name: `Journal ${key.slice(0, 8)}`, seeding: 'off', addedAt: Date.now() }
     await this.openRecord(record)
     await this.file.add(record)
@@ -169,9 +185,10 @@ export class Library extends EventEmitter<LibraryEvents> {
     return { item: this.item(key), ...version }
   }
 
-  async create(name: string): Promise<LibraryItem> {
+  /** A new journal of the user's own: private (encrypted with a new read key) unless `private` is false. */
+  async create(name: string, options: { private?: boolean } = {}): Promise<LibraryItem> {
     const namespace = `journal-${randomUUID()}`
-    const journal = await this.journals.openOwn(namespace)
+    const journal = await this.openNewOwn(namespace, options.private !== false)
     await this.addOwnRecord(journal, namespace, 'own', cleanName(name) || 'New journal')
     return this.item(journal.id)
   }
@@ -214,7 +231,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   }
 
   /** A new writable journal holding `key`'s entries at `version` (default: now), with its provenance. */
-  async fork(key: string, options: { version?: number; name?: string; makeActive?: boolean }): Promise<LibraryItem> {
+  async fork(key: string, options: { version?: number; name?: string; makeActive?: boolean; private?: boolean }): Promise<LibraryItem> {
     const forkKey = await this.forks.fork(key, options)
     return options.makeActive ? this.setActive(forkKey) : this.item(forkKey)
   }
@@ -224,6 +241,15 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.pacer.close()
     for (const { seeder } of this.open.values()) seeder?.close()
     await this.file.flush()
+    await this.keys.flush()
+  }
+
+  /** Opens a new own journal; a private one's read key is on disk before the journal is in the library (listed without it, it could never be opened again). */
+  private async openNewOwn(namespace: string, makePrivate: boolean): Promise<Journal> {
+    const encryptionKey = makePrivate ? JournalKeys.generate() : null
+    const journal = await this.journals.openOwn(namespace, encryptionKey)
+    if (encryptionKey) await this.keys.set(journal.id, encryptionKey)
+    return journal
   }
 
   private async addOwnRecord(journal: Journal, namespace: string, kind: 'own' | 'fork', name: string, pendingFork?: LibraryRecord['pendingFork']): Promise<LibraryRecord> {
@@ -242,15 +268,20 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.open.delete(key)
     await this.file.remove(key)
     await this.swarm.leave(journal)
-    // Someone else's journal goes from the disk too; its peers still hold it.
-    if (!journal.writable) await journal.clearLocalCopy().catch((error: unknown) => log.error({ err: error, journal: key }, 'could not free the space of a removed journal'))
+    // Someone else's journal goes from the disk too, with its read key; its peers still hold it.
+    // An own journal's read key stays: without it the journal could never be read again.
+    if (!journal.writable) {
+      await journal.clearLocalCopy().catch((error: unknown) => log.error({ err: error, journal: key }, 'could not free the space of a removed journal'))
+      await this.keys.remove(key)
+    }
     await this.journals.release(journal)
     this.pushLibrary()
   }
 
   private async openRecord(record: LibraryRecord, opened?: Journal): Promise<void> {
+    const readKey = this.keys.get(record.key)
     const journal =
-      opened ?? (record.namespace ? await this.journals.openOwn(record.namespace) : await this.journals.openRemote(record.key))
+      opened ?? (record.namespace ? await this.journals.openOwn(record.namespace, readKey) : await this.journals.openRemote(record.key, readKey))
     if (journal.id !== record.key) throw new Error(`library.json: journal ${record.name} opened as ${journal.id}, expected ${record.key}`)
     const seeder = journal.writable ? null : new Seeder(journal, record.seeding)
     this.open.set(journal.id, { journal, seeder })
@@ -305,6 +336,27 @@ export class Library extends EventEmitter<LibraryEvents> {
     if (!record || !this.open.has(key)) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
     return record
   }
+}
+
+export interface LibraryOptions {
+  dataDir: string
+  journals: JournalStore
+  swarm: JournalSwarm
+  /** The read keys of private journals; loaded from the data directory when not given. */
+  keys?: JournalKeys
+  /** Whether a new data directory's first journal is private (the default) or public (`--public`). */
+  firstJournal?: 'private' | 'public'
+}
+
+/** A read key from a link: 32 bytes, or the link is refused with the key help. */
+function decodeReadKey(text: string): Buffer {
+  try {
+    const bytes = decodeKey(text)
+    if (bytes.length === 32) return bytes
+  } catch {
+    // falls through to the refusal below
+  }
+  throw new ApiError('bad-request', KEY_HELP, 'link')
 }
 
 const COMPLETE_OWN: SeedingProgress = { state: 'off', bytesDownloaded: 0, bytesTotal: 0, bytesPerSecond: 0, complete: true }

@@ -26,7 +26,8 @@ describe('accessibility: the library and read-only journals', () => {
       }
       await withWindow(bootstrap(), { prepare }, async ({ page, journal, app }) => {
         await waitEntriesShown(journal, 1)
-        await journal.addJournal(peer.info.key)
+        // Its journal is private: followed by its link, which carries the read key.
+        await journal.addJournal(peer.info.link)
         await journal.waitShown(peer.info.key)
         await waitEntriesShown(journal, 1)
         await journal.byTestId('journal-readonly').waitFor()

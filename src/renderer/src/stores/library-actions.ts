@@ -26,9 +26,9 @@ export function useLibraryActions() {
     }
   }
 
-  async function create(name: string): Promise<string | null> {
+  async function create(name: string, isPrivate = true): Promise<string | null> {
     try {
-      const item = await library.create(name)
+      const item = await library.create(name, isPrivate)
       await journal.show(item.key)
       return null
     } catch (err) {

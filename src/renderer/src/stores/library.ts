@@ -24,6 +24,8 @@ export interface ForkRequest {
   version?: number
   name?: string
   makeActive: boolean
+  /** Leave out to keep the source's privacy; true makes a private copy. */
+  private?: boolean
 }
 
 /**
@@ -79,8 +81,8 @@ export const useLibraryStore = defineStore('library', () => {
     return added
   }
 
-  async function create(name: string): Promise<LibraryItem> {
-    const item = await useApi().createJournal({ name })
+  async function create(name: string, isPrivate = true): Promise<LibraryItem> {
+    const item = await useApi().createJournal({ name, private: isPrivate })
     upsert(item)
     return item
   }
