@@ -227,6 +227,8 @@ export class ApiError extends Error {
 }
 export type ApiErrorCode =
   | 'bad-request'
+  /** A private journal held here without its read key: it can be kept online, not read. */
+  | 'private'
   | 'not-found'
   | 'not-audio'
   | 'too-large'

@@ -75,8 +75,11 @@ export interface ImportTicket {
   importId: string
 }
 
-/** Where a journal in the library came from. */
-export type JournalKind = 'own' | 'followed' | 'fork'
+/**
+ * Where a journal in the library came from. 'hosted': a private journal added by its key alone,
+ * kept online here without being readable (a blind host).
+ */
+export type JournalKind = 'own' | 'followed' | 'fork' | 'hosted'
 /** A journal's seeding switch: download everything and keep serving it, or not; paused keeps what is held. */
 export type SeedingState = 'off' | 'seeding' | 'paused'
 
@@ -107,6 +110,11 @@ export interface LibraryItem {
   /** As JournalInfo.link: a private journal's carries its read key. */
   link: string
   private: boolean
+  /**
+   * Whether its entries can be read here: false for a private journal hosted without its read key,
+   * and for one added by key alone until its first block has said whether it is private.
+   */
+  readable: boolean
   /** The user's name for it (own journals, forks) or a short form of the key. */
   name: string
   kind: JournalKind

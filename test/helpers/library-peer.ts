@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream'
 import type { Journal } from '../../src/main/journal/journal'
 import { JournalStore } from '../../src/main/journal/journal-store'
 import { Library } from '../../src/main/library/library'
-import type { JournalSwarm } from '../../src/main/network/journal-swarm'
+import type { JournalSwarm, SwarmMember } from '../../src/main/network/journal-swarm'
 import { makeTempDir } from './temp-dir'
 
 /**
@@ -15,19 +15,19 @@ import { makeTempDir } from './temp-dir'
 export class PipeSwarm implements JournalSwarm {
   readonly joined = new Map<string, () => void>()
 
-  join(journal: Journal): void {
+  join(journal: SwarmMember): void {
     if (this.joined.has(journal.id)) return
-    const done = journal.drive.findingPeers()
+    const done = journal.findingPeers()
     const found = (): void => {
-      journal.drive.core.off('peer-add', found)
+      journal.off('peers', found)
       done()
     }
     if (journal.peers > 0) done()
-    else journal.drive.core.on('peer-add', found)
+    else journal.on('peers', found)
     this.joined.set(journal.id, found)
   }
 
-  async leave(journal: Journal): Promise<void> {
+  async leave(journal: SwarmMember): Promise<void> {
     this.joined.get(journal.id)?.()
     this.joined.delete(journal.id)
   }

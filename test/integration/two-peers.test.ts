@@ -48,7 +48,8 @@ describe('two peers on a local testnet', () => {
   async function followOnB(key: string, count: number): Promise<Journal> {
     const { item } = await peerB.api.addToLibrary({ link: key })
     assert.equal(item.writable, false)
-    const journal = peerB.library.journal(item.key)
+    // Added by key alone: read once its first block, found over the DHT, shows it is public.
+    const journal = await peerB.library.whenReadable(item.key, 20_000)
     await waitFor(async () => (await journal.listEntries()).length === count, `B lists ${count} entries`, 20_000)
     return journal
   }

@@ -12,6 +12,7 @@ function item(key: string, peers: number, seeding: Partial<SeedingProgress> = {}
     key,
     link: `hyper://${key}/`,
     private: false,
+    readable: true,
     name: key,
     kind: 'followed',
     writable: false,

@@ -44,8 +44,8 @@ describe('the Hyperbee extension is off in every journal the app opens', () => {
     // The reader reaches the journal through the relay alone, lists it and plays every entry.
     const reader = await openPeer()
     relay.connect(reader.journals.corestore)
-    const added = await reader.library.add(key)
-    const journal = reader.library.journal(added.item.key)
+    await reader.library.add(key)
+    const journal = await reader.library.whenReadable(key)
     await waitFor(async () => (await journal.listEntries()).length === ENTRIES, 'the reader lists every entry')
     for (const entry of written) {
       const audio = await journal.openAudio(entry.path)

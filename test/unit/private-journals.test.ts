@@ -1,11 +1,12 @@
 import { strict as assert } from 'node:assert'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
 import { decode as decodeKey } from 'hypercore-id-encoding'
 import { ApiError } from '#shared/api'
 import { KEY_HELP, parseJournalLink } from '#shared/journal-key'
 import type { Journal } from '../../src/main/journal/journal'
+import { filesUnder, holdsPathOrAudio } from '../helpers/disk-search'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
 import { connect, LibraryPeer } from '../helpers/library-peer'
 import { RelayStore } from '../helpers/relay-store'
@@ -22,24 +23,6 @@ async function audioOf(journal: Journal, path: string): Promise<Buffer> {
   } finally {
     await audio.close()
   }
-}
-
-/** Every file under `dir`, read whole (the relay's data directory is small). */
-async function filesUnder(dir: string): Promise<Buffer[]> {
-  const names = await readdir(dir, { recursive: true })
-  const files: Buffer[] = []
-  for (const name of names) {
-    const path = join(dir, name)
-    if ((await stat(path)).isFile()) files.push(await readFile(path))
-  }
-  return files
-}
-
-/** Whether any 4 KiB run of `audio` (at 1 KiB steps) or the text `path` is in any of `files`. */
-function leaks(files: Buffer[], path: string, audio: Buffer): boolean {
-  const needles: Buffer[] = [Buffer.from(path)]
-  for (let at = 0; at + 4096 <= audio.length; at += 1024) needles.push(audio.subarray(at, at + 4096))
-  return files.some((file) => needles.some((needle) => file.includes(needle)))
 }
 
 describe('private journals', () => {
@@ -84,7 +67,7 @@ describe('private journals', () => {
     await host.holdJournal(decodeKey(key), () => {})
     await waitFor(() => host.complete(), 'the host holds every block')
     const held = await filesUnder(host.dir)
-    written.forEach((entry, i) => assert.equal(leaks(held, entry.path, original[i]!), false, `${entry.path}: neither its path nor its audio is on the host's disk`))
+    written.forEach((entry, i) => assert.equal(holdsPathOrAudio(held, entry.path, original[i]!), false, `${entry.path}: neither its path nor its audio is on the host's disk`))
 
     const reader = await openPeer()
     connect(author, reader)
@@ -96,6 +79,46 @@ describe('private journals', () => {
     for (const [i, entry] of written.entries()) assert.deepEqual(await audioOf(journal, entry.path), original[i])
   })
 
+  it('a host given the public key alone holds every block blind; a reader with the link plays from it alone; a peer with the key alone is told it is private', async () => {
+    const author = await openPeer('private')
+    const written = [await author.active.addAudioFile(HELLO_MP3, { source: 'import' }), await author.active.addAudioFile(HELLO_WAV, { source: 'import' })]
+    const original = [await readFile(HELLO_MP3), await readFile(HELLO_WAV)]
+    const { link, key } = author.library.item(author.active.id)
+
+    const host = await openPeer()
+    const toAuthor = connect(author, host)
+    const added = await host.library.add(key)
+    assert.deepEqual([added.item.readable, added.item.lookingForPeers], [false, true], 'unknown until its first block arrives')
+    await waitFor(() => host.library.item(key).kind === 'hosted', 'the host learns it is private')
+    await waitFor(() => host.library.item(key).seeding.complete, 'the host holds every block of both cores')
+    const hosted = host.library.item(key)
+    assert.deepEqual([hosted.private, hosted.readable, hosted.writable, hosted.seeding.state], [true, false, false, 'seeding'])
+    assert.ok(hosted.seeding.bytesTotal > original[0]!.length + original[1]!.length, 'the audio core is held too')
+    assert.equal(hosted.link, `hyper://${key}/`, 'the host has no read key to pass on')
+    assert.throws(() => host.library.journal(key), (error: unknown) => error instanceof ApiError && error.code === 'private')
+    await assert.rejects(host.library.whenReadable(key), (error: unknown) => error instanceof ApiError && error.code === 'private')
+    assert.deepEqual(host.library.heldView(key)?.info.kind, 'hosted')
+    const held = await filesUnder(host.dir)
+    written.forEach((entry, i) => assert.equal(holdsPathOrAudio(held, entry.path, original[i]!), false, `${entry.path} is not on the host's disk`))
+    // Hosting survives a restart without its first block being asked for again.
+    await toAuthor.close()
+    await host.restart()
+    assert.deepEqual([host.library.item(key).kind, host.library.item(key).readable], ['hosted', false])
+
+    const reader = await openPeer()
+    connect(host, reader)
+    await reader.library.add(link)
+    const journal = await reader.library.whenReadable(key)
+    await waitFor(async () => (await journal.listEntries()).length === 2, 'the reader lists both entries from the host')
+    for (const [i, entry] of written.entries()) assert.deepEqual(await audioOf(journal, entry.path), original[i])
+
+    const stranger = await openPeer()
+    connect(host, stranger)
+    await stranger.library.add(key)
+    await waitFor(() => stranger.library.item(key).kind === 'hosted', 'the stranger learns it is private')
+    assert.equal(stranger.library.heldView(key)?.status.entries, 0, 'and is shown nothing of it')
+  })
+
   it('the same search finds a public journal’s paths and audio on a host (so the check above can fail)', async () => {
     const author = await openPeer('public')
     const entry = await author.active.addAudioFile(HELLO_MP3, { source: 'import' })
@@ -103,7 +126,7 @@ describe('private journals', () => {
     host.connect(author.journals.corestore)
     await host.holdJournal(decodeKey(author.active.id), () => {})
     await waitFor(() => host.complete(), 'the host holds every block')
-    assert.equal(leaks(await filesUnder(host.dir), entry.path, await readFile(HELLO_MP3)), true)
+    assert.equal(holdsPathOrAudio(await filesUnder(host.dir), entry.path, await readFile(HELLO_MP3)), true)
   })
 
   it('new journals are private unless chosen public; a private journal’s copy stays private; a public one can be copied private', async () => {

@@ -28,13 +28,17 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
   /** The journal an argument names, or the active one when it names none. */
   const journal = (args: { journal?: string | undefined }): Journal => library.journal(args.journal)
   return {
-    getJournal: async (args) => library.info(journal(args)),
-    getStatus: async (args) => journal(args).status(),
+    // A journal held without being readable (private, or not found yet) answers the window's
+    // reads with its header and status and nothing else.
+    getJournal: async (args) => library.heldView(args.journal)?.info ?? library.info(journal(args)),
+    getStatus: async (args) => library.heldView(args.journal)?.status ?? journal(args).status(),
     listEntries: async (args) => {
+      if (library.heldView(args.journal)) return []
       const entries = await journal(args).listEntries(args.version)
       return args.first === undefined ? entries : entries.slice(0, args.first)
     },
-    getHistory: async (args) => journal(args).history({ limit: args.limit ?? 200, before: args.before }),
+    getHistory: async (args) =>
+      library.heldView(args.journal) ? { items: [], nextBefore: null } : journal(args).history({ limit: args.limit ?? 200, before: args.before }),
     compareVersions: async (args) => journal(args).compareVersions(args.from, args.to),
     beginImport: async (args) => ({ importId: await context.importer.begin(args.fileName, args.size) }),
     appendImport: async (args) => {
@@ -50,11 +54,12 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
     listLibrary: async () => library.items(),
     addToLibrary: async (args) => library.add(args.link),
     createJournal: async (args) => library.create(args.name, args.private === undefined ? {} : { private: args.private }),
-    removeFromLibrary: async (args) => library.remove(journal(args).id, args.confirmWritable === true),
+    // These two also take a journal held without being readable (hosted, or not found yet).
+    removeFromLibrary: async (args) => library.remove(args.journal, args.confirmWritable === true),
     setActiveJournal: async (args) => library.setActive(journal(args).id),
-    setSeeding: async (args) => library.setSeeding(journal(args).id, args.state),
+    setSeeding: async (args) => library.setSeeding(args.journal, args.state),
     forkJournal: async (args) =>
-      library.fork(journal(args).id, {
+      library.fork(args.journal, {
         ...(args.version === undefined ? {} : { version: args.version }),
         ...(args.name === undefined ? {} : { name: args.name }),
         ...(args.private === undefined ? {} : { private: args.private }),

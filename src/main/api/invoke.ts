@@ -72,6 +72,7 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   'not-audio': 415,
   'too-large': 413,
   'read-only': 403,
+  private: 403,
   unavailable: 503,
   'needs-confirmation': 409,
   internal: 500

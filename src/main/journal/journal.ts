@@ -118,6 +118,15 @@ export class Journal extends EventEmitter<JournalEvents> {
     return this.drive.writable
   }
 
+  get discoveryKey(): Buffer {
+    return this.drive.discoveryKey
+  }
+
+  /** Until the returned function is called, the drive's first `update({ wait: true })` waits for peers. */
+  findingPeers(): () => void {
+    return this.drive.findingPeers()
+  }
+
   get peers(): number {
     return this.drive.core.peers.length
   }

@@ -17,6 +17,11 @@ export interface LibraryRecord {
   addedAt: number
   /** A fork whose copy has not finished: the journal and version it copies. */
   pendingFork?: { from: string; version: number }
+  /**
+   * Added by key alone and not yet known to be public or private: held at the core level until
+   * its first block tells (a private one stays so, as kind 'hosted').
+   */
+  probing?: boolean
 }
 
 interface LibraryFileContent {
@@ -24,7 +29,7 @@ interface LibraryFileContent {
   journals: LibraryRecord[]
 }
 
-const KINDS: readonly JournalKind[] = ['own', 'followed', 'fork']
+const KINDS: readonly JournalKind[] = ['own', 'followed', 'fork', 'hosted']
 const SEEDING: readonly SeedingState[] = ['off', 'seeding', 'paused']
 
 /**
@@ -108,6 +113,7 @@ function validRecord(value: unknown): LibraryRecord[] {
         ...(typeof record.namespace === 'string' ? { namespace: record.namespace } : {}),
         seeding: SEEDING.includes(record.seeding as SeedingState) ? (record.seeding as SeedingState) : 'off',
         addedAt: typeof record.addedAt === 'number' ? record.addedAt : Date.now(),
+        ...(record.probing === true ? { probing: true } : {}),
         ...(record.pendingFork && Number.isSafeInteger(record.pendingFork.version)
           ? { pendingFork: { from: normalizeKey(String(record.pendingFork.from)), version: record.pendingFork.version } }
           : {})

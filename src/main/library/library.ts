@@ -9,6 +9,7 @@ import { logger } from '../app/logging'
 import type { Journal } from '../journal/journal'
 import type { JournalStore } from '../journal/journal-store'
 import type { JournalSwarm } from '../network/journal-swarm'
+import { BlindHost, type HeldJournalKind } from './blind-host'
 import { EntryAnnouncer } from './entry-announcer'
 import { EventPacer } from './event-pacer'
 import { JournalKeys } from './journal-keys'
@@ -32,7 +33,13 @@ const LIBRARY_PUSH_DELAY_MS = 300
 const BLOCKS_PUSH_DELAY_MS = 250
 
 const DEFAULT_NAMESPACE = 'default'
+/** How long a fork of a journal just added by key waits for its first peer. */
+const FIND_FOR_FORK_MS = 30_000
 export const OWN_JOURNAL_NAME = 'My journal'
+
+/** What someone without a private journal's read key is told, wherever they try to read it. */
+export const PRIVATE_JOURNAL_MESSAGE =
+  'This journal is private: you can keep it online for the people who have its link, not listen to it. Add its private link (…#encryptionKey=…) to listen.'
 
 /** Everything the library keeps per open journal besides its saved record. */
 interface OpenJournal {
@@ -49,6 +56,10 @@ interface OpenJournal {
  */
 export class Library extends EventEmitter<LibraryEvents> {
   private readonly open = new Map<string, OpenJournal>()
+  /** Journals held at the core level: added by key alone and not yet known (probing), or private without their read key (hosted). */
+  private readonly held = new Map<string, BlindHost>()
+  /** Tells `whenReadable` that a held journal's kind became known. */
+  private readonly heldSettled = new EventEmitter<{ settled: [string] }>()
   private readonly pacer = new EventPacer()
   private readonly announcer: EntryAnnouncer
   private readonly provenance: ProvenanceCache
@@ -96,7 +107,10 @@ export class Library extends EventEmitter<LibraryEvents> {
       if (encryptionKey) await keys.set(own.id, encryptionKey)
       await file.add({ key: own.id, kind: 'own', name: OWN_JOURNAL_NAME, namespace: DEFAULT_NAMESPACE, seeding: 'off', addedAt: Date.now() })
     }
-    for (const record of file.records) await library.openRecord(record)
+    for (const record of file.records) {
+      if (record.kind === 'hosted' || record.probing) await library.openHeld(record)
+      else await library.openRecord(record)
+    }
     // A fork the app stopped copying (a crash, a quit) carries on; copying skips what is there.
     for (const record of file.records.filter((r) => r.pendingFork)) {
       library.forks.complete(record).then(
@@ -121,28 +135,37 @@ export class Library extends EventEmitter<LibraryEvents> {
   /** The journal a `journal` argument names (z-base-32 or hex key); the active one when left out. */
   journal(ref?: string): Journal {
     if (ref === undefined) return this.active
+    const key = safeNormalize(ref)
+    if (key && this.held.has(key)) {
+      if (this.requireRecord(key).kind === 'hosted') throw new ApiError('private', PRIVATE_JOURNAL_MESSAGE, 'journal')
+      throw new ApiError('unavailable', 'This journal has not been found yet: the app is looking for its peers.', 'journal')
+    }
     const journal = this.find(ref)
     if (!journal) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
     return journal
   }
 
+  /** The readable journal `ref` names, if it is in the library (a journal held without being readable is not). */
   find(ref: string): Journal | undefined {
     const key = safeNormalize(ref)
     return key ? this.open.get(key)?.journal : undefined
   }
 
   items(): LibraryItem[] {
-    return this.file.records.flatMap((record) => (this.open.has(record.key) ? [this.item(record.key)] : []))
+    return this.file.records.flatMap((record) => (this.open.has(record.key) || this.held.has(record.key) ? [this.item(record.key)] : []))
   }
 
   item(key: string): LibraryItem {
     const record = this.requireRecord(key)
+    const host = this.held.get(key)
+    if (host) return this.heldItem(record, host)
     const { journal, seeder } = this.open.get(key)!
     const readKey = this.keys.get(key)
     return {
       key,
       link: journalLink(key, undefined, readKey ? encodeKey(readKey) : undefined),
       private: readKey !== null,
+      readable: true,
       name: record.name,
       kind: record.kind,
       writable: journal.writable,
@@ -153,6 +176,52 @@ export class Library extends EventEmitter<LibraryEvents> {
       seeding: seeder ? seeder.progress() : COMPLETE_OWN,
       provenance: this.provenance.peek(journal),
       addedAt: record.addedAt
+    }
+  }
+
+  /**
+   * The journal `ref` once it can be read: at once for one opened already; for one added by key
+   * alone, once its first block has come from a peer and shown it is public. Refused for a
+   * private journal held without its read key.
+   */
+  async whenReadable(ref: string, timeoutMs = Infinity): Promise<Journal> {
+    const key = safeNormalize(ref)
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      if (!key) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
+      const open = this.open.get(key)
+      if (open) return open.journal
+      if (!this.held.has(key)) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
+      if (this.requireRecord(key).kind === 'hosted') throw new ApiError('private', PRIVATE_JOURNAL_MESSAGE, 'journal')
+      const settled = await new Promise<boolean>((resolve) => {
+        const timer = Number.isFinite(timeoutMs) ? setTimeout(() => done(false), Math.max(0, deadline - Date.now())) : undefined
+        const onSettled = (which: string): void => {
+          if (which === key) done(true)
+        }
+        const done = (value: boolean): void => {
+          clearTimeout(timer)
+          this.heldSettled.off('settled', onSettled)
+          resolve(value)
+        }
+        this.heldSettled.on('settled', onSettled)
+      })
+      if (!settled) throw new ApiError('unavailable', 'This journal has not been found yet: none of its peers answered. Try again when one is online.', 'journal')
+    }
+  }
+
+  /**
+   * A journal held at the core level, as the window reads it: its header and status, and no
+   * entries or history (a private one cannot be read here; an unknown one has none yet). Null for
+   * any other journal.
+   */
+  heldView(ref?: string): { info: JournalInfo; status: JournalStatus } | null {
+    const key = ref === undefined ? null : safeNormalize(ref)
+    const host = key ? this.held.get(key) : undefined
+    if (!key || !host) return null
+    const item = this.item(key)
+    return {
+      info: { key, link: item.link, private: item.private, writable: false, name: item.name, kind: item.kind, active: false, provenance: null },
+      status: { key, peers: host.peers, version: host.version, updatedAt: null, size: 0, entries: 0 }
     }
   }
 
@@ -173,13 +242,26 @@ export class Library extends EventEmitter<LibraryEvents> {
     if (!parsed || !key) throw new ApiError('bad-request', KEY_HELP, 'link')
     const version = parsed.version === undefined ? {} : { version: parsed.version }
     const readKey = parsed.encryptionKey === undefined ? null : decodeReadKey(parsed.encryptionKey)
-    if (this.open.has(key)) {
-      // The read key of a journal already here, public or not: nothing changes.
+    const host = this.held.get(key)
+    if (host && readKey) {
+      // The private link of a journal hosted blind (or still unknown): from now on it is read.
+      await this.keys.set(key, readKey)
+      await this.makeReadable(key, host)
       return { item: this.item(key), ...version }
     }
+    if (this.open.has(key) || host) return { item: this.item(key), ...version }
     if (readKey) await this.keys.set(key, readKey)
-    const record: LibraryRecord = { key, kind: 'followed', name: `Journal ${key.slice(0, 8)}`, seeding: 'off', addedAt: Date.now() }
-    await this.openRecord(record)
+    // By key alone it may be public or private: held at the core level until its first block tells.
+    const record: LibraryRecord = {
+      key,
+      kind: 'followed',
+      name: `Journal ${key.slice(0, 8)}`,
+      seeding: 'off',
+      addedAt: Date.now(),
+      ...(readKey ? {} : { probing: true })
+    }
+    if (readKey) await this.openRecord(record)
+    else await this.openHeld(record)
     await this.file.add(record)
     this.pushLibrary()
     return { item: this.item(key), ...version }
@@ -193,8 +275,14 @@ export class Library extends EventEmitter<LibraryEvents> {
     return this.item(journal.id)
   }
 
-  async remove(key: string, confirmWritable: boolean): Promise<void> {
+  async remove(ref: string, confirmWritable: boolean): Promise<void> {
+    const key = safeNormalize(ref) ?? ref
     const record = this.requireRecord(key)
+    const host = this.held.get(key)
+    if (host) {
+      await this.forgetHeld(key, host)
+      return
+    }
     const { journal } = this.open.get(key)!
     if (key === this.activeKey) throw new ApiError('bad-request', 'This is the active journal: make another journal active before removing it.')
     if (journal.writable && !confirmWritable) {
@@ -212,6 +300,14 @@ export class Library extends EventEmitter<LibraryEvents> {
   }
 
   async setSeeding(key: string, state: SeedingState): Promise<LibraryItem> {
+    const normalized = safeNormalize(key)
+    const host = normalized ? this.held.get(normalized) : undefined
+    if (host && normalized) {
+      host.setState(state)
+      await this.file.update(normalized, { seeding: state })
+      this.pushLibrary()
+      return this.item(normalized)
+    }
     const journal = this.journal(key)
     const open = this.open.get(journal.id)!
     if (!open.seeder) throw new ApiError('bad-request', 'Your own journals are always served in full; seeding is for journals you follow.')
@@ -232,7 +328,9 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   /** A new writable journal holding `key`'s entries at `version` (default: now), with its provenance. */
   async fork(key: string, options: { version?: number; name?: string; makeActive?: boolean; private?: boolean }): Promise<LibraryItem> {
-    const forkKey = await this.forks.fork(key, options)
+    // A journal just added by its key may not have been found yet: its first peer has a while.
+    const source = await this.whenReadable(key, FIND_FOR_FORK_MS)
+    const forkKey = await this.forks.fork(source.id, options)
     return options.makeActive ? this.setActive(forkKey) : this.item(forkKey)
   }
 
@@ -240,6 +338,8 @@ export class Library extends EventEmitter<LibraryEvents> {
     this.closed = true
     this.pacer.close()
     for (const { seeder } of this.open.values()) seeder?.close()
+    await Promise.all([...this.held.values()].map((host) => host.close()))
+    this.held.clear()
     await this.file.flush()
     await this.keys.flush()
   }
@@ -276,6 +376,91 @@ export class Library extends EventEmitter<LibraryEvents> {
     }
     await this.journals.release(journal)
     this.pushLibrary()
+  }
+
+  /** A journal held at the core level: its first block tells whether it is public (then it is opened to be read) or private. */
+  private async openHeld(record: LibraryRecord): Promise<void> {
+    const host = await BlindHost.open(this.journals.corestore, decodeKey(record.key), record.seeding)
+    this.held.set(record.key, host)
+    this.swarm.join(host)
+    const push = (): void => this.pushLibrary()
+    host.on('progress', push)
+    host.on('peers', push)
+    host.on('change', push)
+    host.on('kind', (kind) => void this.learnedKind(record.key, host, kind))
+    if (host.kind !== 'unknown') await this.learnedKind(record.key, host, host.kind)
+  }
+
+  private async learnedKind(key: string, host: BlindHost, kind: HeldJournalKind): Promise<void> {
+    if (this.closed || this.held.get(key) !== host) return
+    try {
+      if (kind === 'public') {
+        await this.file.update(key, { probing: undefined })
+        await this.makeReadable(key, host)
+      } else if (kind === 'private') {
+        // Hosting is what a private journal added by its key alone is for: every block, kept current.
+        await this.file.update(key, { probing: undefined, kind: 'hosted', name: this.requireRecord(key).name.replace(/^Journal /, 'Private journal '), seeding: 'seeding' })
+        host.setState('seeding')
+        this.pushLibrary()
+      }
+    } catch (error) {
+      log.error({ err: error, journal: key }, `cannot open the journal as ${kind}`)
+    } finally {
+      this.heldSettled.emit('settled', key)
+    }
+  }
+
+  /** Closes the core-level hold and opens the journal as a Hyperdrive (public, or with the read key now held). */
+  private async makeReadable(key: string, host: BlindHost): Promise<void> {
+    // The hold answers for the journal until the drive takes over in one step: a request in
+    // between must find one or the other, never neither.
+    const journal = await this.journals.openRemote(key, this.keys.get(key))
+    await this.swarm.leave(host)
+    const record = this.requireRecordOnFile(key)
+    if (record.kind === 'hosted') await this.file.update(key, { kind: 'followed', name: record.name.replace(/^Private journal /, 'Journal ') })
+    await this.file.update(key, { probing: undefined })
+    this.held.delete(key)
+    host.removeAllListeners()
+    await this.openRecord(this.requireRecordOnFile(key), journal)
+    await host.close()
+    this.pushLibrary()
+  }
+
+  private async forgetHeld(key: string, host: BlindHost): Promise<void> {
+    this.held.delete(key)
+    host.removeAllListeners()
+    await this.file.remove(key)
+    await this.swarm.leave(host)
+    // What was held for others goes from the disk; its other peers still hold it.
+    await host.clearLocalCopy().catch((error: unknown) => log.error({ err: error, journal: key }, 'could not free the space of a removed journal'))
+    await host.close()
+    this.heldSettled.emit('settled', key)
+    this.pushLibrary()
+  }
+
+  private heldItem(record: LibraryRecord, host: BlindHost): LibraryItem {
+    return {
+      key: record.key,
+      link: journalLink(record.key),
+      private: record.kind === 'hosted',
+      readable: false,
+      name: record.name,
+      kind: record.kind,
+      writable: false,
+      active: false,
+      peers: host.peers,
+      version: host.version,
+      lookingForPeers: host.kind === 'unknown',
+      seeding: host.progress(),
+      provenance: null,
+      addedAt: record.addedAt
+    }
+  }
+
+  private requireRecordOnFile(key: string): LibraryRecord {
+    const record = this.file.find(key)
+    if (!record) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
+    return record
   }
 
   private async openRecord(record: LibraryRecord, opened?: Journal): Promise<void> {
@@ -333,7 +518,7 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   private requireRecord(key: string): LibraryRecord {
     const record = this.file.find(key)
-    if (!record || !this.open.has(key)) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
+    if (!record || (!this.open.has(key) && !this.held.has(key))) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
     return record
   }
 }

@@ -2,9 +2,8 @@ import HyperDHT from 'hyperdht'
 import Hyperswarm from 'hyperswarm'
 import type Corestore from 'corestore'
 import type { PeerDiscovery } from 'hyperswarm'
-import type { Journal } from '../journal/journal'
 import { isLoopbackNetwork, type BootstrapNode } from './bootstrap'
-import type { JournalSwarm } from './journal-swarm'
+import type { JournalSwarm, SwarmMember } from './journal-swarm'
 import { logger } from '../app/logging'
 
 const log = logger('swarm')
@@ -48,19 +47,19 @@ export class SwarmService implements JournalSwarm {
    * online later is still found), and tells the drive peers are being looked for so its first
    * `update({ wait: true })` waits for them instead of returning at once.
    */
-  join(journal: Journal): void {
-    const topic = journal.drive.discoveryKey
+  join(journal: SwarmMember): void {
+    const topic = journal.discoveryKey
     const id = topic.toString('hex')
     if (this.topics.has(id)) return
     this.topics.set(id, this.swarm.join(topic, { server: true, client: true }))
-    const done = journal.drive.findingPeers()
+    const done = journal.findingPeers()
     this.swarm.flush().then(done, done)
   }
 
-  async leave(journal: Journal): Promise<void> {
-    const id = journal.drive.discoveryKey.toString('hex')
+  async leave(journal: SwarmMember): Promise<void> {
+    const id = journal.discoveryKey.toString('hex')
     if (!this.topics.delete(id)) return
-    await this.swarm.leave(journal.drive.discoveryKey)
+    await this.swarm.leave(journal.discoveryKey)
   }
 
   /**

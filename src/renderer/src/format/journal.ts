@@ -9,7 +9,8 @@ export function shortKey(key: string): string {
 const KIND_LABELS: Record<JournalKind, string> = {
   own: 'Mine',
   followed: 'Following',
-  fork: 'Fork'
+  fork: 'Fork',
+  hosted: 'Hosting'
 }
 
 export function kindLabel(kind: JournalKind): string {

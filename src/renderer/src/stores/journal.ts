@@ -43,7 +43,9 @@ export const useJournalStore = defineStore('journal', () => {
     const base = fetchedInfo.value
     if (!base) return null
     const item = useLibraryStore().byKey(base.key)
-    return item ? { ...base, name: item.name, kind: item.kind, active: item.active, writable: item.writable, provenance: item.provenance } : base
+    return item
+      ? { ...base, name: item.name, kind: item.kind, private: item.private, active: item.active, writable: item.writable, provenance: item.provenance }
+      : base
   })
   const viewingVersion = computed(() => viewedVersion.value !== null)
   /** Whether this window may change what it shows: a writable journal, at its latest version. */
@@ -54,6 +56,8 @@ export const useJournalStore = defineStore('journal', () => {
   let blocksTimer: ReturnType<typeof setTimeout> | undefined
   let entriesGeneration = 0
   let started = false
+  /** The shown journal could not be read when it was shown (added by key alone, not found yet). */
+  let shownUnreadable = false
 
   // Synchronous, so the shown journal reacts in the same tick as the list (one removed elsewhere,
   // a version that moved while the socket was down); the library store does not know this one.
@@ -100,6 +104,7 @@ export const useJournalStore = defineStore('journal', () => {
     if (key === shownKey.value && nextVersion === viewedVersion.value) return
     const otherJournal = key !== shownKey.value
     shownKey.value = key
+    shownUnreadable = useLibraryStore().byKey(key)?.readable === false
     viewedVersion.value = nextVersion
     clearTimeout(refreshTimer)
     clearTimeout(blocksTimer)
@@ -165,6 +170,15 @@ export const useJournalStore = defineStore('journal', () => {
     const item = list.find((i) => i.key === key)
     if (!item) {
       void fallBackIfGone(key)
+      return
+    }
+    // A journal added by key alone became readable (its first block showed it is public): the
+    // list and history it had none of are there now.
+    if (item.readable && shownUnreadable) {
+      shownUnreadable = false
+      void loadStatus(key)
+      void loadEntries()
+      void useHistoryStore().refresh(key)
       return
     }
     if (status.value && item.version > status.value.version) {

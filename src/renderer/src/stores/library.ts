@@ -15,7 +15,8 @@ export interface LibraryGroup {
 const GROUPS: ReadonlyArray<{ kind: JournalKind; label: string }> = [
   { kind: 'own', label: 'My journals' },
   { kind: 'followed', label: 'Following' },
-  { kind: 'fork', label: 'Forks' }
+  { kind: 'fork', label: 'Forks' },
+  { kind: 'hosted', label: 'Hosting (private, not readable here)' }
 ]
 
 export interface ForkRequest {
