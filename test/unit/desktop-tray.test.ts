@@ -20,7 +20,8 @@ function item(key: string, peers: number, seeding: Partial<SeedingProgress> = {}
     lookingForPeers: false,
     seeding: { state: 'seeding', bytesDownloaded: 100, bytesTotal: 100, bytesPerSecond: 0, complete: true, ...seeding },
     provenance: null,
-    addedAt: 0
+    addedAt: 0,
+    heldElsewhere: null
   }
 }
 

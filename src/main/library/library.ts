@@ -12,6 +12,7 @@ import type { JournalSwarm } from '../network/journal-swarm'
 import { EntryAnnouncer } from './entry-announcer'
 import { EventPacer } from './event-pacer'
 import { cleanName, ForkRunner } from './fork-runner'
+import { Holders } from './holders'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { ProvenanceCache } from './provenance-cache'
 import { Seeder } from './seeder'
@@ -37,6 +38,8 @@ export const OWN_JOURNAL_NAME = 'My journal'
 interface OpenJournal {
   journal: Journal
   seeder: Seeder | null
+  /** Our own journals: who else holds a full copy. */
+  holders: Holders | null
 }
 
 /**
@@ -128,7 +131,7 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   item(key: string): LibraryItem {
     const record = this.requireRecord(key)
-    const { journal, seeder } = this.open.get(key)!
+    const { journal, seeder, holders } = this.open.get(key)!
     return {
       key,
       link: journalLink(key),
@@ -141,7 +144,8 @@ export class Library extends EventEmitter<LibraryEvents> {
       lookingForPeers: journal.lookingForPeers,
       seeding: seeder ? seeder.progress() : COMPLETE_OWN,
       provenance: this.provenance.peek(journal),
-      addedAt: record.addedAt
+      addedAt: record.addedAt,
+      heldElsewhere: holders?.summary() ?? null
     }
   }
 
@@ -222,7 +226,10 @@ export class Library extends EventEmitter<LibraryEvents> {
   async close(): Promise<void> {
     this.closed = true
     this.pacer.close()
-    for (const { seeder } of this.open.values()) seeder?.close()
+    for (const { seeder, holders } of this.open.values()) {
+      seeder?.close()
+      holders?.close()
+    }
     await this.file.flush()
   }
 
@@ -237,6 +244,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   /** Takes a journal out of the library (the checks are the caller's) and stops serving it. */
   private async forget(key: string, journal: Journal): Promise<void> {
     this.open.get(key)?.seeder?.close()
+    this.open.get(key)?.holders?.close()
     this.pacer.cancel(`${key}:`)
     this.announcer.forget(key)
     this.open.delete(key)
@@ -253,7 +261,9 @@ export class Library extends EventEmitter<LibraryEvents> {
       opened ?? (record.namespace ? await this.journals.openOwn(record.namespace) : await this.journals.openRemote(record.key))
     if (journal.id !== record.key) throw new Error(`library.json: journal ${record.name} opened as ${journal.id}, expected ${record.key}`)
     const seeder = journal.writable ? null : new Seeder(journal, record.seeding)
-    this.open.set(journal.id, { journal, seeder })
+    const holders = journal.writable ? new Holders(journal) : null
+    holders?.on('change', () => this.pushLibrary())
+    this.open.set(journal.id, { journal, seeder, holders })
     this.watch(journal, seeder)
     this.announcer.watch(journal)
     this.swarm.join(journal)
