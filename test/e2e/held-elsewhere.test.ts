@@ -36,8 +36,10 @@ describe('"held by" in the author’s window', () => {
     assert.equal((await header.textContent())?.trim(), 'Only on this computer')
     assert.equal((await row.textContent())?.trim(), 'Only on this computer')
 
+    // The journal's own link: for a private journal it carries the read key the seeder needs.
+    const { link } = (await author.app.call<LibraryItem[]>('listLibrary')).find((item) => item.key === key)!
     const data = await makeTempDir()
-    seeder = { app: await startHeadless(data.dir, ['--bootstrap', network.bootstrap, '--seed', key]), cleanup: data.cleanup }
+    seeder = { app: await startHeadless(data.dir, ['--bootstrap', network.bootstrap, '--seed', link]), cleanup: data.cleanup }
     await waitFor(async () => (await header.getAttribute('data-peers')) === '1', 'the header counts the seeder', 60_000)
     assert.match((await header.textContent()) ?? '', /^\s*Safe on 1 other device · last change copied a few seconds ago\s*$/)
     assert.match((await row.textContent()) ?? '', /Safe on 1 other device/)
