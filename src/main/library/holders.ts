@@ -18,6 +18,12 @@ const log = logger('holders')
 const RECHECK_MS = 3000
 
 /**
+ * append/truncate: the version moved (nobody holds the new one yet); peer-add/remove: the set
+ * changed; remote-contiguous-length: a peer announced a longer run from block 0 than anyone had.
+ */
+const EVENTS = ['append', 'truncate', 'peer-add', 'peer-remove', 'remote-contiguous-length'] as const
+
+/**
  * Who else holds one of our journals: the connected peers that hold every block of both its cores
  * (the Hyperbee index and the audio) up to their current lengths, and since when the current
  * version has been held by at least one of them. A reader that fetched a few blocks, or a peer
@@ -69,13 +75,11 @@ export class Holders extends EventEmitter<{ change: [] }> {
   }
 
   private listen(core: HypercoreLike): void {
-    // append: the version moved on (nobody holds it yet); peer-add/remove: the set changed;
-    // remote-contiguous-length: a peer announced it holds a longer run from block 0.
-    for (const event of ['append', 'truncate', 'peer-add', 'peer-remove', 'remote-contiguous-length'] as const) core.on(event, this.recheck)
+    for (const event of EVENTS) core.on(event, this.recheck)
   }
 
   private unlisten(core: HypercoreLike): void {
-    for (const event of ['append', 'truncate', 'peer-add', 'peer-remove', 'remote-contiguous-length']) core.off(event, this.recheck)
+    for (const event of EVENTS) core.off(event, this.recheck)
   }
 
   private evaluate(): void {
