@@ -44,22 +44,36 @@ declare module 'hyperdrive' {
     key: string
     value: DriveEntryValue
   }
+  /** What hypercore knows of one connected peer of a core (lib/replicator.js `Peer`). */
+  export interface HypercorePeer {
+    /** The connection's remote key: the same peer on every core the connection replicates. */
+    remotePublicKey: Buffer
+    /** The peer holds every block below this index (its announced ranges and bitfield). */
+    remoteContiguousLength: number
+    remoteLength: number
+    remoteFork: number
+  }
   export interface HypercoreLike {
     key: Buffer
     discoveryKey: Buffer
     findingPeers(): () => void
     length: number
+    fork: number
     /** Bytes of all blocks (held or not). */
     byteLength: number
     /** Blocks held locally from 0 without a gap. */
     contiguousLength: number
-    peers: unknown[]
+    peers: HypercorePeer[]
     has(start: number, end?: number): Promise<boolean>
     clear(start: number, end?: number): Promise<void>
     download(range?: { start?: number; end?: number; blocks?: number[] }): { done(): Promise<void>; destroy(): void }
     /** Asks peers for the latest length; with wait, resolves once one answered (true if it grew). */
     update(opts?: { wait?: boolean }): Promise<boolean>
-    on(event: 'append' | 'truncate' | 'peer-add' | 'peer-remove', listener: (...args: unknown[]) => void): this
+    /**
+     * 'remote-contiguous-length': the longest run from block 0 that any peer has said it holds
+     * grew (it does not fire for a second peer reaching the same length).
+     */
+    on(event: 'append' | 'truncate' | 'peer-add' | 'peer-remove' | 'remote-contiguous-length', listener: (...args: unknown[]) => void): this
     on(event: 'download', listener: (index: number, bytes: number) => void): this
     off(event: string, listener: (...args: unknown[]) => void): this
     ready(): Promise<void>

@@ -99,8 +99,11 @@ export const API = {
   finishImport: method(v.strictObject({ importId: text('importId', 100), title: optional(text('title', 200, true)) })).returns<EntryDto>(),
   /** Drops a started import and its temporary file. */
   cancelImport: method(v.strictObject({ importId: text('importId', 100) })).returns<void>(),
-  /** Removes an entry from the current version; history keeps it. */
-  deleteEntry: method(v.strictObject({ ...journalRef, path: text('path', 300) })).returns<void>(),
+  /**
+   * Removes an entry from the current version; history keeps it. `erase` also clears its audio
+   * blocks from this computer (older versions then list it without audio; peers keep their copies).
+   */
+  deleteEntry: method(v.strictObject({ ...journalRef, path: text('path', 300), erase: optional(flag('erase')) })).returns<void>(),
   /** Sets or clears (empty string) an entry's title. */
   renameEntry: method(v.strictObject({ ...journalRef, path: text('path', 300), title: text('title', 200, true) })).returns<EntryDto>(),
 

@@ -128,6 +128,16 @@ export interface LibraryItem {
   seeding: SeedingProgress
   provenance: Provenance | null
   addedAt: number
+  /** Journals we write: who else holds a full copy. Null for someone else's journal. */
+  heldElsewhere: HeldElsewhere | null
+}
+
+/** How safe one of our journals is from losing this computer, as seen from here. */
+export interface HeldElsewhere {
+  /** Connected peers holding every block of the current version (index and audio). */
+  peers: number
+  /** Milliseconds since the epoch: when a peer was first seen holding the current version; null until one has. */
+  latestSince: number | null
 }
 
 /** One entry that differs between two versions. */

@@ -145,6 +145,22 @@ describe('the journal window in Chromium', () => {
     assert.deepEqual(errors, [], 'no console errors')
   })
 
+  it('erases a deleted entry’s audio when asked: an older version lists it with none of its blocks, the other entry whole', async () => {
+    const { journal, key, errors } = await windowOnNewJournal(importBoth)
+    const versionBefore = (await statusOf(key)).version
+    const [wav, mp3] = await entriesOf(key)
+    await journal.row(mp3!.path).getByTestId('entry-delete').click()
+    assert.match((await journal.byTestId('erase-audio-note').textContent()) ?? '', /Peers who already copied it may keep it.*This journal is private: only people with its link/s)
+    await journal.byTestId('erase-audio').check()
+    await journal.byTestId('confirm-delete').click()
+    await waitFor(async () => (await journal.row(mp3!.path).count()) === 0, 'the row goes away')
+    await journal.historyRows('del').first().waitFor()
+    await journal.openVersion(versionBefore)
+    assert.deepEqual(await journal.entryBlocks(mp3!.path), { downloaded: 0, total: mp3!.blocksTotal })
+    assert.deepEqual(await journal.entryBlocks(wav!.path), { downloaded: wav!.blocksTotal, total: wav!.blocksTotal })
+    assert.deepEqual(errors, [], 'no console errors')
+  })
+
   it('the page API refuses requests without the token', async () => {
     const { page, errors } = await windowOnNewJournal()
     const status = await page.evaluate(async () => (await fetch('/api/getStatus', { method: 'POST' })).status)

@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert'
 import { EventEmitter } from 'node:events'
 import { describe, it } from 'node:test'
-import type { LibraryItem, SeedingProgress } from '#shared/dto'
+import type { HeldElsewhere, LibraryItem, SeedingProgress } from '#shared/dto'
 import type { AppEvents } from '../../src/main/app/app-events'
 import { TrayController, type TrayPort } from '../../src/main/desktop/tray-controller'
-import { summarizeLibrary, trayMenuTemplate, type TrayMenuItem } from '../../src/main/desktop/tray-menu'
+import { summarizeLibrary, trayMenuTemplate, trayToolTip, type TrayMenuItem } from '../../src/main/desktop/tray-menu'
+import { heldLabel, timeAgo } from '../../src/main/desktop/tray-held'
 import { waitFor } from '../helpers/wait-for'
 
 function item(key: string, peers: number, seeding: Partial<SeedingProgress> = {}): LibraryItem {
@@ -22,8 +23,14 @@ function item(key: string, peers: number, seeding: Partial<SeedingProgress> = {}
     lookingForPeers: false,
     seeding: { state: 'seeding', bytesDownloaded: 100, bytesTotal: 100, bytesPerSecond: 0, complete: true, ...seeding },
     provenance: null,
-    addedAt: 0
+    addedAt: 0,
+    heldElsewhere: null
   }
+}
+
+/** One of our own journals, as the library lists it. */
+function own(key: string, peers: number, heldElsewhere: HeldElsewhere): LibraryItem {
+  return { ...item(key, peers, { state: 'off' }), kind: 'own', writable: true, heldElsewhere }
 }
 
 const labels = (menu: TrayMenuItem[]): string[] => menu.filter((entry) => entry.label).map((entry) => entry.label!)
@@ -66,6 +73,44 @@ describe('tray menu', () => {
     const menu = trayMenuTemplate(summarizeLibrary([item('a', 0), item('b', 0, { state: 'paused' })]), actions)
     for (const id of ['open', 'pause-all', 'resume-all', 'quit']) menu.find((entry) => entry.id === id)!.click!()
     assert.deepEqual(calls, ['open', 'pause', 'resume', 'quit'])
+  })
+})
+
+describe('tray: who else holds my journals', () => {
+  const NOW = Date.parse('2026-05-01T12:00:00Z')
+  const minutesAgo = (m: number): number => NOW - m * 60_000
+  const ago = (at: number): string => timeAgo(at, NOW)
+
+  it('says "only on this computer" until someone holds the latest version, then on how many devices, and in the tool tip since when', () => {
+    const alone = summarizeLibrary([own('mine', 0, { peers: 0, latestSince: null })])
+    assert.equal(labels(trayMenuTemplate(alone, noop))[0], 'Only on this computer')
+    assert.equal(trayToolTip(alone, ago), 'Voice Journal — only on this computer, not seeding, no peers connected')
+
+    const safe = summarizeLibrary([own('mine', 2, { peers: 2, latestSince: minutesAgo(3) }), item('theirs', 1)])
+    const menu = trayMenuTemplate(safe, noop)
+    assert.equal(labels(menu)[0], 'Safe on 2 other devices', 'no ageing time in the menu')
+    assert.equal(menu.find((entry) => entry.id === 'held')?.enabled, false, 'information, not a button')
+    assert.equal(trayToolTip(safe, ago), 'Voice Journal — safe on 2 other devices · last change copied 3 minutes ago, seeding 1 of 2 journals, 3 peers connected')
+
+    const one = summarizeLibrary([own('mine', 1, { peers: 1, latestSince: NOW - 5_000 })])
+    assert.match(trayToolTip(one, ago), /^Voice Journal — safe on 1 other device · last change copied a few seconds ago,/)
+    const gone = summarizeLibrary([own('mine', 0, { peers: 0, latestSince: minutesAgo(90) })])
+    assert.match(trayToolTip(gone, ago), /^Voice Journal — no other device online · last change copied 2 hours ago,/)
+  })
+
+  it('sums up several journals by the least safe one, and leaves the line out without journals of mine', () => {
+    const since = minutesAgo(10)
+    assert.equal(heldLabel([{ peers: 1, latestSince: since }, { peers: 0, latestSince: null }, { peers: 0, latestSince: since }]), '1 of 3 journals only on this computer')
+    assert.equal(heldLabel([{ peers: 1, latestSince: since }, { peers: 0, latestSince: since }]), '1 of 2 journals: no other device online')
+    assert.equal(heldLabel([{ peers: 3, latestSince: minutesAgo(50) }, { peers: 1, latestSince: since }], ago), 'All 2 journals safe on other devices · last change copied 10 minutes ago')
+    assert.deepEqual(labels(trayMenuTemplate(summarizeLibrary([item('theirs', 1)]), noop)).slice(0, 2), ['1 peer connected', 'Seeding 1 of 1 journal'])
+  })
+
+  it('writes times as the window does', () => {
+    assert.deepEqual(
+      [NOW + 2_000, NOW - 44_000, minutesAgo(1), minutesAgo(44), minutesAgo(45), minutesAgo(60 * 21), minutesAgo(60 * 22), minutesAgo(60 * 24 * 3)].map(ago),
+      ['a few seconds ago', 'a few seconds ago', '1 minute ago', '44 minutes ago', '1 hour ago', '21 hours ago', 'yesterday', '3 days ago']
+    )
   })
 })
 
@@ -147,6 +192,23 @@ describe('tray controller', () => {
     tray.last.find((entry) => entry.id === 'pause-all')!.click!()
     await waitFor(() => errors.length > 0, 'the error is reported')
     assert.deepEqual(errors, ['Could not pause seeding'])
+  })
+
+  it('redraws the tool tip as the last copy ages, without rebuilding the menu', async () => {
+    const services = new FakeServices()
+    const copiedAt = Date.parse('2026-05-01T12:00:00Z')
+    let now = copiedAt + 60_000
+    services.library = [own('mine', 1, { peers: 1, latestSince: copiedAt })]
+    const tray = new RecordingTray()
+    const ctl = new TrayController({ tray, services, open() {}, quit() {}, onError() {} }, () => now)
+    await ctl.start()
+    assert.match(tray.toolTips.at(-1)!, /last change copied 1 minute ago/)
+    const menus = tray.menus.length
+    now += 4 * 60_000
+    ctl.render(services.library)
+    assert.match(tray.toolTips.at(-1)!, /last change copied 5 minutes ago/)
+    assert.equal(tray.menus.length, menus)
+    ctl.dispose()
   })
 
   it('stops listening and removes the icon when disposed', async () => {

@@ -48,7 +48,7 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
     },
     finishImport: async (args) => context.importer.finish(args.importId, library.active, args.title),
     cancelImport: async (args) => context.importer.cancel(args.importId),
-    deleteEntry: async (args) => journal(args).deleteEntry(args.path),
+    deleteEntry: async (args) => journal(args).deleteEntry(args.path, { erase: args.erase === true }),
     renameEntry: async (args) => journal(args).renameEntry(args.path, args.title),
 
     listLibrary: async () => library.items(),

@@ -1,7 +1,11 @@
 import type { EventEmitter } from 'node:events'
 import type { LibraryItem } from '#shared/dto'
 import type { AppEvents } from '../app/app-events'
+import { timeAgo } from './tray-held'
 import { summarizeLibrary, trayMenuTemplate, trayToolTip, type TrayMenuItem } from './tray-menu'
+
+/** The tool tip's "last change copied 3 minutes ago" is redrawn this often, as it ages. */
+const TOOL_TIP_REFRESH_MS = 60_000
 
 /** What the controller needs of Electron's Tray (the adapter wraps Tray and Menu.buildFromTemplate). */
 export interface TrayPort {
@@ -34,10 +38,16 @@ export interface TrayControllerOptions {
  */
 export class TrayController {
   private rendered = ''
+  private toolTip = ''
+  private items: readonly LibraryItem[] = []
   private disposed = false
   private readonly onLibrary = (items: LibraryItem[]): void => this.render(items)
+  private readonly ageing = setInterval(() => this.render(this.items), TOOL_TIP_REFRESH_MS).unref()
 
-  constructor(private readonly options: TrayControllerOptions) {}
+  constructor(
+    private readonly options: TrayControllerOptions,
+    private readonly now: () => number = Date.now
+  ) {}
 
   async start(): Promise<void> {
     this.options.services.on('library', this.onLibrary)
@@ -52,6 +62,7 @@ export class TrayController {
 
   render(items: readonly LibraryItem[]): void {
     if (this.disposed) return
+    this.items = items
     const summary = summarizeLibrary(items)
     const template = trayMenuTemplate(summary, {
       open: () => this.options.open(),
@@ -59,17 +70,23 @@ export class TrayController {
       resumeAll: () => this.run('Could not resume seeding', () => this.options.services.resumeAllSeeding()),
       quit: () => this.options.quit()
     })
-    const toolTip = trayToolTip(summary)
-    const key = JSON.stringify([toolTip, template.map((item) => [item.id, item.label, item.enabled])])
-    if (key === this.rendered) return
-    this.rendered = key
-    this.options.tray.setMenu(template)
-    this.options.tray.setToolTip(toolTip)
+    const now = this.now()
+    const toolTip = trayToolTip(summary, (at) => timeAgo(at, now))
+    const key = JSON.stringify(template.map((item) => [item.id, item.label, item.enabled]))
+    if (key !== this.rendered) {
+      this.rendered = key
+      this.options.tray.setMenu(template)
+    }
+    if (toolTip !== this.toolTip) {
+      this.toolTip = toolTip
+      this.options.tray.setToolTip(toolTip)
+    }
   }
 
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
+    clearInterval(this.ageing)
     this.options.services.off('library', this.onLibrary)
     this.options.tray.destroy()
   }

@@ -1,4 +1,5 @@
-import type { LibraryItem } from '#shared/dto'
+import type { HeldElsewhere, LibraryItem } from '#shared/dto'
+import { heldLabel, type TimeAgo } from './tray-held'
 
 /** What the tray tells at a glance about the library. */
 export interface LibrarySummary {
@@ -16,12 +17,15 @@ export interface LibrarySummary {
    * two of them is two connections — which is what "keeping them online" costs and gives.
    */
   peers: number
+  /** Each journal we write: who else holds a full copy. */
+  held: HeldElsewhere[]
 }
 
 export function summarizeLibrary(items: readonly LibraryItem[]): LibrarySummary {
-  const summary: LibrarySummary = { journals: items.length, seeding: 0, paused: 0, downloading: 0, downloadedBytes: 0, totalBytes: 0, peers: 0 }
+  const summary: LibrarySummary = { journals: items.length, seeding: 0, paused: 0, downloading: 0, downloadedBytes: 0, totalBytes: 0, peers: 0, held: [] }
   for (const item of items) {
     summary.peers += item.peers
+    if (item.heldElsewhere) summary.held.push(item.heldElsewhere)
     if (item.seeding.state === 'paused') summary.paused++
     if (item.seeding.state !== 'seeding') continue
     summary.seeding++
@@ -71,9 +75,13 @@ export function downloadingLabel(summary: LibrarySummary): string | null {
   return `Downloading ${plural(summary.downloading, 'journal')} · ${percent}%`
 }
 
-export function trayToolTip(summary: LibrarySummary): string {
-  return `Voice Journal — ${seedingLabel(summary).toLowerCase()}, ${peersLabel(summary).toLowerCase()}`
+/** The tool tip says when the last change was copied; the controller redraws it as that time ages. */
+export function trayToolTip(summary: LibrarySummary, ago?: TimeAgo): string {
+  const held = heldLabel(summary.held, ago)
+  return `Voice Journal — ${held ? `${lowerFirst(held)}, ` : ''}${seedingLabel(summary).toLowerCase()}, ${peersLabel(summary).toLowerCase()}`
 }
+
+const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1)
 
 /**
  * The tray menu: status lines (disabled, they are information), then the actions. "Pause all"
@@ -82,7 +90,10 @@ export function trayToolTip(summary: LibrarySummary): string {
  */
 export function trayMenuTemplate(summary: LibrarySummary, actions: TrayActions): TrayMenuItem[] {
   const downloading = downloadingLabel(summary)
+  // No time in the menu: an ageing "3 minutes ago" would rebuild it, closing it under the pointer.
+  const held = heldLabel(summary.held)
   const menu: TrayMenuItem[] = [
+    ...(held ? [{ id: 'held', label: held, enabled: false }] : []),
     { id: 'peers', label: peersLabel(summary), enabled: false },
     { id: 'seeding', label: seedingLabel(summary), enabled: false },
     ...(downloading ? [{ id: 'downloading', label: downloading, enabled: false }] : []),

@@ -190,7 +190,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (!isEntryPath(path)) return null
     const read = async (drive: Hyperdrive): Promise<EntryDto | null> => {
       const entry = await drive.entry(path, this.readOptions)
-      return entry ? this.toDto(entry) : null
+      return entry ? this.toDto(entry, drive === this.drive) : null
     }
     return version === undefined ? read(this.drive) : this.atVersion(version, read)
   }
@@ -227,12 +227,21 @@ export class Journal extends EventEmitter<JournalEvents> {
     })
   }
 
-  async deleteEntry(path: string): Promise<void> {
+  /**
+   * Removes an entry from the current version. Its blocks stay, so older versions can still play
+   * it, unless `erase`: then its audio blocks are cleared from this computer once the deletion is
+   * written (history keeps the deletion, its title and size; peers keep whatever they copied).
+   */
+  async deleteEntry(path: string, { erase = false }: { erase?: boolean } = {}): Promise<void> {
     this.requireWritable()
     await this.writes.run(async () => {
-      if (!isEntryPath(path) || !(await this.drive.entry(path))) throw new JournalError('not-found', `No entry at ${path}`)
-      // Only the file record goes: its blocks stay, so older versions can still play it.
+      const entry = isEntryPath(path) ? await this.drive.entry(path) : null
+      if (!entry) throw new JournalError('not-found', `No entry at ${path}`)
       await this.drive.del(path)
+      // Every entry's audio is its own run of blocks (a rename reuses it at the same path), so
+      // clearing it takes nothing from another entry.
+      const blob = entry.value.blob
+      if (erase && blob) await (await this.drive.getBlobs()).core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
     })
   }
 
@@ -304,8 +313,8 @@ export class Journal extends EventEmitter<JournalEvents> {
     try {
       const changes: VersionChange[] = []
       for await (const { left, right } of newer.diff(from, RECORDINGS, this.readOptions)) {
-        const after = left && isEntryPath(left.key) && left.value.blob ? await this.toDto(left) : undefined
-        const before = right && isEntryPath(right.key) && right.value.blob ? await this.toDto(right) : undefined
+        const after = left && isEntryPath(left.key) && left.value.blob ? await this.toDto(left, newer === this.drive) : undefined
+        const before = right && isEntryPath(right.key) && right.value.blob ? await this.toDto(right, false) : undefined
         if (!after && !before) continue
         changes.push({
           path: (after ?? before)!.path,
@@ -344,6 +353,11 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (!entry || size === undefined) {
       await close()
       throw new JournalError('not-found', `No entry at ${path}${version === undefined ? '' : ` in version ${version}`}`)
+    }
+    // Reading our own erased audio would wait for a peer that may never come (own journals read without a time limit).
+    if (this.writable && drive !== this.drive && !(await this.holdsBlob(entry.value.blob!))) {
+      await close()
+      throw new JournalError('not-found', 'The audio of this entry was erased from this computer.')
     }
     return {
       path,
@@ -468,22 +482,32 @@ export class Journal extends EventEmitter<JournalEvents> {
     const blockOffsets = new Map<string, number>()
     for await (const entry of drive.list(RECORDINGS, { recursive: true, ...this.readOptions })) {
       if (!isEntryPath(entry.key) || !entry.value.blob) continue
-      entries.push(await this.toDto(entry))
+      entries.push(await this.toDto(entry, drive === this.drive))
       blockOffsets.set(entry.key, entry.value.blob.blockOffset)
     }
     return { entries: entries.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? 1 : -1)), blockOffsets }
   }
 
-  private async toDto(entry: DriveEntry): Promise<EntryDto> {
+  /**
+   * `current`: the entry is in the current version. Our own journal holds every block of those;
+   * an older version's entry may be one whose audio was erased here, so its blocks are counted.
+   */
+  private async toDto(entry: DriveEntry, current = true): Promise<EntryDto> {
     const blob = entry.value.blob
     const blocksTotal = blob?.blockLength ?? 0
+    const allHeld = !blob || (this.writable && current)
     return {
       path: entry.key,
       ...readMetadata(entry),
       size: blob?.byteLength ?? 0,
       blocksTotal,
-      blocksDownloaded: this.writable || !blob ? blocksTotal : await this.countLocalBlocks(blob.blockOffset, blocksTotal)
+      blocksDownloaded: allHeld ? blocksTotal : await this.countLocalBlocks(blob.blockOffset, blocksTotal)
     }
+  }
+
+  private async holdsBlob(blob: BlobPointer): Promise<boolean> {
+    const blobs = this.drive.blobs
+    return blob.blockLength === 0 || (blobs !== null && (await blobs.core.has(blob.blockOffset, blob.blockOffset + blob.blockLength)))
   }
 
   private async countLocalBlocks(offset: number, length: number): Promise<number> {

@@ -14,6 +14,7 @@ import { EntryAnnouncer } from './entry-announcer'
 import { EventPacer } from './event-pacer'
 import { JournalKeys } from './journal-keys'
 import { cleanName, ForkRunner } from './fork-runner'
+import { Holders } from './holders'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { ProvenanceCache } from './provenance-cache'
 import { Seeder } from './seeder'
@@ -45,6 +46,8 @@ export const PRIVATE_JOURNAL_MESSAGE =
 interface OpenJournal {
   journal: Journal
   seeder: Seeder | null
+  /** Our own journals: who else holds a full copy. */
+  holders: Holders | null
 }
 
 /**
@@ -159,7 +162,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     const record = this.requireRecord(key)
     const host = this.held.get(key)
     if (host) return this.heldItem(record, host)
-    const { journal, seeder } = this.open.get(key)!
+    const { journal, seeder, holders } = this.open.get(key)!
     const readKey = this.keys.get(key)
     return {
       key,
@@ -175,7 +178,8 @@ export class Library extends EventEmitter<LibraryEvents> {
       lookingForPeers: journal.lookingForPeers,
       seeding: seeder ? seeder.progress() : COMPLETE_OWN,
       provenance: this.provenance.peek(journal),
-      addedAt: record.addedAt
+      addedAt: record.addedAt,
+      heldElsewhere: holders?.summary() ?? null
     }
   }
 
@@ -337,7 +341,10 @@ export class Library extends EventEmitter<LibraryEvents> {
   async close(): Promise<void> {
     this.closed = true
     this.pacer.close()
-    for (const { seeder } of this.open.values()) seeder?.close()
+    for (const { seeder, holders } of this.open.values()) {
+      seeder?.close()
+      holders?.close()
+    }
     await Promise.all([...this.held.values()].map((host) => host.close()))
     this.held.clear()
     await this.file.flush()
@@ -363,6 +370,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   /** Takes a journal out of the library (the checks are the caller's) and stops serving it. */
   private async forget(key: string, journal: Journal): Promise<void> {
     this.open.get(key)?.seeder?.close()
+    this.open.get(key)?.holders?.close()
     this.pacer.cancel(`${key}:`)
     this.announcer.forget(key)
     this.open.delete(key)
@@ -452,6 +460,7 @@ export class Library extends EventEmitter<LibraryEvents> {
       version: host.version,
       lookingForPeers: host.kind === 'unknown',
       seeding: host.progress(),
+      heldElsewhere: null,
       provenance: null,
       addedAt: record.addedAt
     }
@@ -469,7 +478,9 @@ export class Library extends EventEmitter<LibraryEvents> {
       opened ?? (record.namespace ? await this.journals.openOwn(record.namespace, readKey) : await this.journals.openRemote(record.key, readKey))
     if (journal.id !== record.key) throw new Error(`library.json: journal ${record.name} opened as ${journal.id}, expected ${record.key}`)
     const seeder = journal.writable ? null : new Seeder(journal, record.seeding)
-    this.open.set(journal.id, { journal, seeder })
+    const holders = journal.writable ? new Holders(journal) : null
+    holders?.on('change', () => this.pushLibrary())
+    this.open.set(journal.id, { journal, seeder, holders })
     this.watch(journal, seeder)
     this.announcer.watch(journal)
     this.swarm.join(journal)

@@ -275,11 +275,12 @@ export const useJournalStore = defineStore('journal', () => {
     refreshSoon()
   }
 
-  async function deleteEntry(path: string): Promise<boolean> {
+  /** `erase` also clears the entry's audio from this computer (see the API's deleteEntry). */
+  async function deleteEntry(path: string, { erase = false }: { erase?: boolean } = {}): Promise<boolean> {
     const key = shownKey.value
     if (key === null) return false
     try {
-      await useApi().deleteEntry({ journal: key, path })
+      await useApi().deleteEntry({ journal: key, path, ...(erase ? { erase } : {}) })
       if (key === shownKey.value) replaceEntry(path, () => null)
       return true
     } catch (err) {
