@@ -66,8 +66,8 @@ declare module 'hyperdrive' {
     has(start: number, end?: number): Promise<boolean>
     clear(start: number, end?: number): Promise<void>
     download(range?: { start?: number; end?: number; blocks?: number[] }): { done(): Promise<void>; destroy(): void }
-    /** Asks peers for the latest length; with wait, resolves once one answered (true if it grew). */
-    update(opts?: { wait?: boolean }): Promise<boolean>
+    /** Asks peers for the latest length; with wait, resolves once one answered (true if it grew). `force`: a writable core asks too. */
+    update(opts?: { wait?: boolean; force?: boolean }): Promise<boolean>
     on(event: 'append' | 'truncate' | 'peer-add' | 'peer-remove', listener: (...args: unknown[]) => void): this
     on(event: 'download', listener: (index: number, bytes: number) => void): this
     off(event: string, listener: (...args: unknown[]) => void): this

@@ -120,6 +120,11 @@ export interface LibraryItem {
   seeding: SeedingProgress
   provenance: Provenance | null
   addedAt: number
+  /**
+   * Restored from a backup and catching up with its peers: read-only until then (calls wait).
+   * Optional only so items made elsewhere (tests, the tray's) need not name it; the library always does.
+   */
+  restoring?: 'catching-up' | null
 }
 
 /** One entry that differs between two versions. */

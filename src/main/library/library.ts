@@ -152,7 +152,8 @@ export class Library extends EventEmitter<LibraryEvents> {
       lookingForPeers: journal.lookingForPeers,
       seeding: seeder ? seeder.progress() : COMPLETE_OWN,
       provenance: this.provenance.peek(journal),
-      addedAt: record.addedAt
+      addedAt: record.addedAt,
+      restoring: journal.writeHold ? 'catching-up' : null
     }
   }
 
@@ -305,7 +306,7 @@ export class Library extends EventEmitter<LibraryEvents> {
           (error: unknown) => log.error({ err: error, journal: journal.id }, 'cannot read journal status')
         )
       })
-    for (const event of ['change', 'peers'] as const) {
+    for (const event of ['change', 'peers', 'hold'] as const) {
       journal.on(event, () => {
         pushStatus()
         this.pushLibrary()
