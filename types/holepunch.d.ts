@@ -12,6 +12,8 @@ declare module 'corestore' {
     /** A core by key (a session of it); the same key twice shares one core. */
     get(opts: { key: Buffer; encryptionKey?: Buffer }): import('hyperdrive').HypercoreLike
     replicate(stream: Duplex | boolean): Duplex
+    /** The seed every named core's key pair derives from (known once ready). */
+    readonly primaryKey: Buffer
     close(): Promise<void>
   }
 }
@@ -19,7 +21,14 @@ declare module 'corestore' {
 declare module 'hypercore-storage' {
   /** Hypercore's RocksDB storage; Corestore makes one from a path unless given one. */
   export default class CoreStorage {
-    constructor(dir: string, opts?: { writeBufferSize?: number })
+    /** `readOnly`: takes no lock, so a backup can read a data directory a running app holds. */
+    constructor(dir: string, opts?: { writeBufferSize?: number; readOnly?: boolean })
+    ready(): Promise<void>
+    close(): Promise<void>
+    /** The Corestore's primary key, null in an empty storage. */
+    getSeed(): Promise<Buffer | null>
+    /** What is stored of one core (null: nothing): its manifest and its length. */
+    getInfo(discoveryKey: Buffer): Promise<{ auth: { manifest: unknown } | null; head: { length: number } | null } | null>
   }
 }
 
@@ -52,6 +61,8 @@ declare module 'hyperdrive' {
     remoteContiguousLength: number
     remoteLength: number
     remoteFork: number
+    /** The peer has told us its length at least once on this connection. */
+    remoteSynced: boolean
   }
   export interface HypercoreLike {
     key: Buffer
@@ -67,8 +78,8 @@ declare module 'hyperdrive' {
     has(start: number, end?: number): Promise<boolean>
     clear(start: number, end?: number): Promise<void>
     download(range?: { start?: number; end?: number; blocks?: number[] }): { done(): Promise<void>; destroy(): void }
-    /** Asks peers for the latest length; with wait, resolves once one answered (true if it grew). */
-    update(opts?: { wait?: boolean }): Promise<boolean>
+    /** Asks peers for the latest length; with wait, resolves once one answered (true if it grew). `force`: a writable core asks too. */
+    update(opts?: { wait?: boolean; force?: boolean }): Promise<boolean>
     /**
      * 'remote-contiguous-length': the longest run from block 0 that any peer has said it holds
      * grew (it does not fire for a second peer reaching the same length).
@@ -107,6 +118,7 @@ declare module 'hyperdrive' {
     constructor(store: Corestore, key: Buffer | null, opts?: HyperdriveOptions)
     /** The audio (blobs) core's key, from the index core's manifest: no block is decrypted. */
     static getContentKey(core: HypercoreLike): Buffer
+    static getContentKey(manifest: unknown, key: Buffer): Buffer | null
     readonly id: string
     readonly key: Buffer
     readonly discoveryKey: Buffer

@@ -17,7 +17,7 @@ import { reportStartupFailure } from './desktop/startup-failure'
 import { WindowPresenter } from './desktop/window-presenter'
 import { AUDIO_SCHEME_PRIVILEGES, handleAudioProtocol } from './electron/audio-protocol'
 import { startDesktopShell, type DesktopShell } from './electron/desktop-shell'
-import { openFolderInFileManager, registerLinkHandler, watchSessionEnd, windowHandle } from './electron/desktop-ports'
+import { chooseBackupFile, openFolderInFileManager, registerLinkHandler, watchSessionEnd, windowHandle } from './electron/desktop-ports'
 import { forwardEvents, registerIpcBridge } from './electron/ipc-bridge'
 import { createMainWindow } from './electron/main-window'
 
@@ -101,7 +101,7 @@ if (!app.requestSingleInstanceLock()) {
     start: async ({ hidden }) => {
       const registration = linkRegistration({ platform: process.platform, packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env })
       if (registration && !registerLinkHandler(registration)) log.warn('could not register as the hyper:// handler')
-      const booted = await AppServices.boot({ dataDir: app.getPath('userData'), openFolder: openFolderInFileManager })
+      const booted = await AppServices.boot({ dataDir: app.getPath('userData'), openFolder: openFolderInFileManager, chooseBackupFile })
       services = booted
       quit = new QuitSequence({
         stopShell: () => shell?.dispose(),

@@ -142,6 +142,19 @@ export const API = {
     })
   ).returns<LibraryItem>(),
 
+  /**
+   * "This is the latest copy": a journal restored from a backup writes again without a peer having
+   * confirmed it caught up. The window asks only after warning that a newer copy elsewhere would
+   * fork the journal's history.
+   */
+  confirmLatestCopy: method(v.strictObject(namedJournal)).returns<LibraryItem>(),
+  /**
+   * Seals what it takes to write every own journal again (never the audio) into one file with the
+   * passphrase. The desktop app asks where; headless it goes to the data directory's backups/
+   * folder. Resolves to where it went, or null when the save dialog was cancelled.
+   */
+  backUpJournals: method(v.strictObject({ passphrase: text('passphrase', 1000) })).returns<{ file: string | null }>(),
+
   /** Settings with secrets redacted, and the webhook URLs to paste into Vonage. */
   getSettings: method(noArgs).returns<SettingsDto>(),
   /** Validates and saves; a refused value comes back with its field, and nothing is saved. */

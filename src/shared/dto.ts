@@ -130,6 +130,11 @@ export interface LibraryItem {
   addedAt: number
   /** Journals we write: who else holds a full copy. Null for someone else's journal. */
   heldElsewhere: HeldElsewhere | null
+  /**
+   * Restored from a backup and catching up with its peers: read-only until then (calls wait).
+   * Optional only so items made elsewhere (tests, the tray's) need not name it; the library always does.
+   */
+  restoring?: 'catching-up' | null
 }
 
 /** How safe one of our journals is from losing this computer, as seen from here. */

@@ -7,6 +7,8 @@ import { configureVonageApplication } from '../intake/vonage-application'
 import type { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
 import type { Library } from '../library/library'
+import type { JournalBackups } from '../identity/journal-backups'
+import type { RestoredJournalGates } from '../identity/restored-journal-gates'
 
 export interface HandlerContext {
   /** Every journal the window can show; imports go to its active one. */
@@ -14,6 +16,9 @@ export interface HandlerContext {
   importer: AudioImporter
   settings: SettingsStore
   intake: IntakeService
+  /** Restored journals catching up with their peers, and the backup they came from. */
+  restored: RestoredJournalGates
+  backups: JournalBackups
   /** Shows a folder in the system's file manager; only the desktop app can (see AppOptions.openFolder). */
   openFolder?: (path: string) => Promise<void>
 }
@@ -65,6 +70,12 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
         ...(args.private === undefined ? {} : { private: args.private }),
         makeActive: args.makeActive === true
       }),
+
+    confirmLatestCopy: async (args) => {
+      await context.restored.confirmLatestCopy(journal(args))
+      return library.item(journal(args).id)
+    },
+    backUpJournals: async (args) => context.backups.backUp(args.passphrase),
 
     getSettings: async () => context.settings.toDto(),
     saveSettings: async (args) => {

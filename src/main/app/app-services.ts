@@ -10,6 +10,8 @@ import { AudioImporter } from '../journal/audio-import'
 import type { Journal } from '../journal/journal'
 import { JournalStore } from '../journal/journal-store'
 import { JournalKeys, type SecretSealer } from '../library/journal-keys'
+import { JournalBackups, type ChooseBackupFile } from '../identity/journal-backups'
+import { RestoredJournalGates } from '../identity/restored-journal-gates'
 import { Library } from '../library/library'
 import type { BootstrapNode } from '../network/bootstrap'
 import { SwarmService } from '../network/swarm-service'
@@ -36,6 +38,8 @@ export interface AppOptions {
   secretSealer?: SecretSealer
   /** A new data directory's first journal: private (the default) or public (`--public`). */
   firstJournal?: 'private' | 'public'
+  /** Asks where to save a backup (the desktop app's save dialog); headless, backups go to the data directory. */
+  chooseBackupFile?: ChooseBackupFile
 }
 
 /**
@@ -59,10 +63,12 @@ export class AppServices extends EventEmitter<AppEvents> {
     readonly webhooks: WebhookServer,
     readonly intake: IntakeService,
     private readonly stack: ServiceStack,
+    restored: RestoredJournalGates,
+    backups: JournalBackups,
     openFolder?: (path: string) => Promise<void>
   ) {
     super()
-    this.handlers = createApiHandlers({ library, importer, settings, intake, ...(openFolder ? { openFolder } : {}) })
+    this.handlers = createApiHandlers({ library, importer, settings, intake, restored, backups, ...(openFolder ? { openFolder } : {}) })
     this.api = checkedApi(this.handlers)
     library.on('library', (items) => this.emit('library', items))
     library.on('status', (status) => this.emit('status', status))
@@ -95,6 +101,9 @@ export class AppServices extends EventEmitter<AppEvents> {
         await Library.boot({ dataDir: options.dataDir, journals, swarm, keys, ...(options.firstJournal ? { firstJournal: options.firstJournal } : {}) }),
         (service) => service.close()
       )
+      // Before intake: a restored journal's writes are held before any call can reach it.
+      const restored = stack.opened('restored journals', await RestoredJournalGates.boot({ dataDir: options.dataDir, library }), (gates) => gates.close())
+      const backups = new JournalBackups(options.dataDir, keys, options.chooseBackupFile)
       for (const link of options.seed ?? []) {
         const { item } = await library.add(link)
         if (!item.writable) await library.setSeeding(item.key, 'seeding')
@@ -118,7 +127,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       )
       // Closed before intake: no new webhook or call arrives while live calls are handed over.
       stack.opened('webhooks', webhooks, (server) => server.close())
-      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, stack, options.openFolder)
+      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, stack, restored, backups, options.openFolder)
     } catch (error) {
       await stack.closeAll()
       throw error

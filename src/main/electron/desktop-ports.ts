@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { ApiError } from '#shared/api'
-import { app, BaseWindow, BrowserWindow, Menu, nativeImage, Notification, shell, Tray } from 'electron'
+import { app, BaseWindow, BrowserWindow, dialog, Menu, nativeImage, Notification, shell, Tray } from 'electron'
 import type { DesktopNotice } from '../desktop/notifications'
 import type { TrayPort } from '../desktop/tray-controller'
 import type { OpenTarget } from '../desktop/hyper-links'
@@ -96,4 +96,20 @@ export function watchSessionEnd(onEnd: () => void): void {
 export async function openFolderInFileManager(path: string): Promise<void> {
   const problem = await shell.openPath(path)
   if (problem) throw new ApiError('unavailable', `Could not open ${path}: ${problem}`)
+}
+
+/**
+ * Settings → Back up my journals: where to save the sealed file, in the system's save dialog
+ * (which asks before replacing a file). The path comes from the person, never from the window.
+ */
+export async function chooseBackupFile(suggestedName: string): Promise<string | null> {
+  const window = BrowserWindow.getFocusedWindow()
+  const options = {
+    title: 'Back up my journals',
+    defaultPath: join(app.getPath('documents'), suggestedName),
+    buttonLabel: 'Save backup',
+    filters: [{ name: 'Voice Journal backup', extensions: ['vjbackup'] }]
+  }
+  const { canceled, filePath } = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options)
+  return canceled || !filePath ? null : filePath
 }

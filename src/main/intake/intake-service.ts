@@ -64,8 +64,11 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       dir: join(privateDir, 'recordings'),
       concurrency: options.downloadConcurrency,
       download: (job, file) => downloadRecording(job.url, file, settings()),
-      existingEntry: (job) => options.journal().getEntry(entryPath(new Date(job.startedAt), job.recordingUuid, 'mp3')),
+      // A journal catching up may not hold its index yet; adding finds a repeated recording anyway.
+      existingEntry: async (job) => (options.journal().writeHold ? null : options.journal().getEntry(entryPath(new Date(job.startedAt), job.recordingUuid, 'mp3'))),
       addToJournal: async (job, file) => {
+        // A restored journal catching up with its peers: the recording waits here, still queued durably.
+        await options.journal().untilWritesAllowed()
         const entry = await options.journal().addAudioFile(file, { source: 'record', id: job.recordingUuid, madeAt: new Date(job.startedAt) })
         if (job.conversationUuid) await callLog.linkEntry({ conversationUuid: job.conversationUuid, entryPath: entry.path })
         return entry
@@ -76,6 +79,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       tokens,
       maxSeconds: () => settings().maxSeconds,
       deliver: async (recording) => {
+        await options.journal().untilWritesAllowed()
         const entry = await options.journal().addAudioFile(recording.file, {
           source: 'stream',
           id: recording.callUuid,

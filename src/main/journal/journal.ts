@@ -66,6 +66,13 @@ export class JournalError extends Error {
   }
 }
 
+/** Why writes wait and when they may go on: a restored journal catching up (src/main/identity/catch-up.ts). */
+export interface WriteHold {
+  readonly reason: string
+  /** Resolves when writes may go on. */
+  readonly released: Promise<void>
+}
+
 interface JournalEvents {
   /** The version moved (a local write or replicated data). */
   change: []
@@ -75,6 +82,8 @@ interface JournalEvents {
   added: [EntryDto]
   /** Blocks of entries arrived from a peer. */
   blocks: []
+  /** Writes were held or let go again (see WriteHold). */
+  hold: []
 }
 
 /**
@@ -90,6 +99,7 @@ export class Journal extends EventEmitter<JournalEvents> {
   private provenanceRead: Promise<Provenance | null> | null = null
   private readonly historyPages = new Map<string, Promise<HistoryPage>>()
   private closed = false
+  private hold: WriteHold | null = null
 
   constructor(
     readonly drive: Hyperdrive,
@@ -125,6 +135,21 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** Until the returned function is called, the drive's first `update({ wait: true })` waits for peers. */
   findingPeers(): () => void {
     return this.drive.findingPeers()
+  }
+
+  /** Set while writes are held: imports, renames and deletions are refused with its reason. */
+  get writeHold(): WriteHold | null {
+    return this.hold
+  }
+
+  holdWrites(hold: WriteHold | null): void {
+    this.hold = hold
+    this.emit('hold')
+  }
+
+  /** Resolves once writes are not held: calls wait here instead of being refused. */
+  async untilWritesAllowed(): Promise<void> {
+    while (this.hold) await this.hold.released
   }
 
   get peers(): number {
@@ -525,6 +550,7 @@ export class Journal extends EventEmitter<JournalEvents> {
 
   private requireWritable(): void {
     if (!this.writable) throw new JournalError('read-only', 'This journal belongs to someone else: it can be read, not changed.')
+    if (this.hold) throw new JournalError('read-only', this.hold.reason)
   }
 }
 

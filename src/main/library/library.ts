@@ -179,7 +179,8 @@ export class Library extends EventEmitter<LibraryEvents> {
       seeding: seeder ? seeder.progress() : COMPLETE_OWN,
       provenance: this.provenance.peek(journal),
       addedAt: record.addedAt,
-      heldElsewhere: holders?.summary() ?? null
+      heldElsewhere: holders?.summary() ?? null,
+      restoring: journal.writeHold ? 'catching-up' : null
     }
   }
 
@@ -501,7 +502,7 @@ export class Library extends EventEmitter<LibraryEvents> {
           (error: unknown) => log.error({ err: error, journal: journal.id }, 'cannot read journal status')
         )
       })
-    for (const event of ['change', 'peers'] as const) {
+    for (const event of ['change', 'peers', 'hold'] as const) {
       journal.on(event, () => {
         pushStatus()
         this.pushLibrary()
