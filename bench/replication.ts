@@ -11,7 +11,10 @@
  * medians and the ratio. Then first audio byte: a fresh app that has downloaded nothing opens the
  * journal, and for entries not yet held GETs the window's audio route with `Range: bytes=0-`
  * (what <audio> sends) until the first byte of the body arrives.
- * Targets (issue 4): the app at ≥ 0.9× the bare copy; first audio byte under 300 ms.
+ * Then the same bytes as a private journal: fetched with its link, and by a blind host given its
+ * key alone (issue 10), in alternating rounds.
+ * Targets (issue 4): the app at ≥ 0.9× the bare copy; first audio byte under 300 ms. Issue 10: the
+ * private journal with its link at ≥ 0.9× the public one; a blind host at ≥ 0.9× a reading seeder.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process'
 import { statSync } from 'node:fs'
@@ -24,6 +27,7 @@ import { parseArgs } from 'node:util'
 import type { EntryDto, LibraryItem } from '#shared/dto'
 import { probeAudio } from '../src/main/journal/audio-probe'
 import { JournalStore } from '../src/main/journal/journal-store'
+import { JournalKeys } from '../src/main/library/journal-keys'
 import { startHeadless, type HeadlessApp } from '../test/helpers/headless-process'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { startTestnet } from '../test/helpers/testnet'
@@ -59,6 +63,27 @@ function makeMp3(file: string, sizeMb: number): void {
     })
   } catch (error) {
     throw new Error(`generating the test MP3 needs sox and lame on PATH: ${(error as Error).message}`)
+  }
+}
+
+/**
+ * Writes the bench journal (ENTRIES copies of `mp3`) into `dir`'s default journal through the
+ * journal's real add path; a private one (`encryptionKey`) has its read key kept beside it as the
+ * app keeps it, so the headless app opens it private. Returns its layout.
+ */
+async function writeSeederJournal(dir: string, mp3: string, encryptionKey: Buffer | null): Promise<{ dbLength: number; blobsLength: number; bytes: number }> {
+  const store = await JournalStore.open(dir)
+  try {
+    const journal = await store.openOwn('default', encryptionKey)
+    if (encryptionKey) await (await JournalKeys.load(dir)).set(journal.id, encryptionKey)
+    for (let i = 0; i < ENTRIES; i++) {
+      const { id, madeAt } = benchEntry(i)
+      await journal.addAudioFile(mp3, { source: 'import', id, madeAt })
+    }
+    const blobs = journal.drive.blobs!.core
+    return { dbLength: journal.drive.core.length, blobsLength: blobs.length, bytes: journal.drive.core.byteLength + blobs.byteLength }
+  } finally {
+    await store.close()
   }
 }
 
@@ -210,16 +235,8 @@ async function main(): Promise<void> {
     const appSeedDir = join(root.dir, 'app-seed')
     const bareSeed = startPeer<SeedReady>({ role: 'seed', dir: join(root.dir, 'bare-seed'), bootstrap: network.bootstrap, file: mp3, entries: ENTRIES, durationMs })
     let started = performance.now()
-    const store = await JournalStore.open(appSeedDir)
-    const journal = await store.openOwn()
-    for (let i = 0; i < ENTRIES; i++) {
-      const { id, madeAt } = benchEntry(i)
-      await journal.addAudioFile(mp3, { source: 'import', id, madeAt })
-    }
+    const appLayout = await writeSeederJournal(appSeedDir, mp3, null)
     const appWriteMs = performance.now() - started
-    const appBlobs = journal.drive.blobs!.core
-    const appLayout = { dbLength: journal.drive.core.length, blobsLength: appBlobs.length, bytes: journal.drive.core.byteLength + appBlobs.byteLength }
-    await store.close()
     const bare = await bareSeed
     children.push(bare.child)
     const bareMeter = new ProcessMeter(bare.child.pid!)
@@ -259,6 +276,36 @@ async function main(): Promise<void> {
       `replication median: app ${rate(app).toFixed(1)} MB/s, bare Hyperdrive ${rate(bareRuns).toFixed(1)} MB/s, ratio app/bare ${ratio.toFixed(2)} ` +
         `(target ≥ 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`
     )
+
+    // The same bytes as a private journal: fetched with its link (a reader that seeds), and by a
+    // blind host given its key alone; in alternating rounds, against the public figure above.
+    const privateSeedDir = join(root.dir, 'private-seed')
+    started = performance.now()
+    const privateLayout = await writeSeederJournal(privateSeedDir, mp3, JournalKeys.generate())
+    console.log(`private seeder written: ${seconds(performance.now() - started)} (${privateLayout.dbLength} index blocks, ${privateLayout.blobsLength} audio blocks, ${mb(privateLayout.bytes)})`)
+    const privateSeeder = await startHeadless(privateSeedDir, ['--bootstrap', network.bootstrap])
+    try {
+      if (!privateSeeder.info.private) throw new Error('the private seeder opened its journal as public')
+      const withKey: RoundResult[] = []
+      const blind: RoundResult[] = []
+      for (let round = 1; round <= ROUNDS; round++) {
+        const order = round % 2 ? (['key', 'blind'] as const) : (['blind', 'key'] as const)
+        for (const side of order) {
+          const run = await appRound(root.dir, network.bootstrap, side === 'key' ? privateSeeder.info.link : privateSeeder.info.key, privateSeeder.info.key, privateLayout.bytes)
+          ;(side === 'key' ? withKey : blind).push(run)
+          console.log(line(`round ${round} ${side === 'key' ? 'private, with its link' : 'private, blind host   '}`, run))
+        }
+      }
+      const privateRatio = rate(withKey) / rate(app)
+      const blindRatio = rate(blind) / rate(withKey)
+      console.log(
+        `private journal with its link: ${rate(withKey).toFixed(1)} MB/s vs the same bytes public ${rate(app).toFixed(1)} MB/s, ratio ${privateRatio.toFixed(2)} ` +
+          `(target ≥ 0.90: ${privateRatio >= 0.9 ? 'met' : 'NOT met'}); blind host ${rate(blind).toFixed(1)} MB/s vs a reading seeder ${rate(withKey).toFixed(1)} MB/s, ` +
+          `ratio ${blindRatio.toFixed(2)} (target ≥ 0.90: ${blindRatio >= 0.9 ? 'met' : 'NOT met'})`
+      )
+    } finally {
+      await privateSeeder.stop()
+    }
 
     // First audio byte, on a fresh app that holds nothing of the journal.
     const data = await subDir(root.dir, 'app-play-')

@@ -10,7 +10,7 @@ declare module 'corestore' {
     namespace(name: string): Corestore
     session(): Corestore
     /** A core by key (a session of it); the same key twice shares one core. */
-    get(opts: { key: Buffer; encryptionKey?: Buffer }): import('hyperdrive').HypercoreLike
+    get(opts: { key: Buffer; encryptionKey?: Buffer } | { name: string }): import('hyperdrive').HypercoreLike
     replicate(stream: Duplex | boolean): Duplex
     /** The seed every named core's key pair derives from (known once ready). */
     readonly primaryKey: Buffer

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { app, dialog, ipcMain, powerMonitor, protocol } from 'electron'
+import { app, dialog, ipcMain, powerMonitor, protocol, safeStorage } from 'electron'
 import { AppServices } from './app/app-services'
 import { configureLogging, currentLogFile, flushLogs, logDirOf, logger } from './app/logging'
 import { describeStartupError } from './app/startup-error'
@@ -18,6 +18,7 @@ import { WindowPresenter } from './desktop/window-presenter'
 import { AUDIO_SCHEME_PRIVILEGES, handleAudioProtocol } from './electron/audio-protocol'
 import { startDesktopShell, type DesktopShell } from './electron/desktop-shell'
 import { chooseBackupFile, openFolderInFileManager, registerLinkHandler, watchSessionEnd, windowHandle } from './electron/desktop-ports'
+import { secretSealerFor } from './desktop/secret-sealer'
 import { forwardEvents, registerIpcBridge } from './electron/ipc-bridge'
 import { createMainWindow } from './electron/main-window'
 
@@ -101,7 +102,13 @@ if (!app.requestSingleInstanceLock()) {
     start: async ({ hidden }) => {
       const registration = linkRegistration({ platform: process.platform, packaged: app.isPackaged, execPath: process.execPath, appPath: app.getAppPath(), env: process.env })
       if (registration && !registerLinkHandler(registration)) log.warn('could not register as the hyper:// handler')
-      const booted = await AppServices.boot({ dataDir: app.getPath('userData'), openFolder: openFolderInFileManager, chooseBackupFile })
+      const booted = await AppServices.boot({
+        dataDir: app.getPath('userData'),
+        openFolder: openFolderInFileManager,
+        chooseBackupFile,
+        // Asked after ready: safeStorage cannot tell before (and on Linux needs the key store's D-Bus).
+        secretSealer: secretSealerFor(safeStorage, process.platform) ?? undefined
+      })
       services = booted
       quit = new QuitSequence({
         stopShell: () => shell?.dispose(),

@@ -195,8 +195,15 @@ describe('the library in the window: another peer’s journal, versions and fork
     const ownKey = b.app.info.key
     await showA(b)
     const statusBefore = await a.app.call<JournalStatus>('getStatus')
-    const forkKey = await window.forkFromHistory(a.versionBeforeDelete, { name: 'Harbour fork', makeActive: true })
+    // A is public; its copy is made private (the dialog says A's key stays public).
+    await window.historyRow(a.versionBeforeDelete).getByTestId('history-fork-version').click()
+    await window.byTestId('fork-private').check()
+    assert.match((await window.byTestId('fork-private-note').textContent()) ?? '', /The original's key stays public/)
+    await window.byTestId('fork-dialog').getByRole('button', { name: 'Cancel' }).click()
+    const forkKey = await window.forkFromHistory(a.versionBeforeDelete, { name: 'Harbour fork', makeActive: true, private: true })
     assert.notEqual(forkKey, a.key)
+    assert.equal((await b.app.call<JournalInfo>('getJournal', { journal: forkKey })).private, true, 'the copy is private')
+    assert.match((await window.page.locator('.key-bar').textContent()) ?? '', /Private journal/)
     assert.deepEqual(await window.provenance(), { forkedFrom: a.key, version: a.versionBeforeDelete })
     assert.equal((await window.byTestId('journal-name').textContent())?.trim(), 'Harbour fork')
     await window.byTestId('journal-active').waitFor()

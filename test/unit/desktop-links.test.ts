@@ -29,6 +29,10 @@ describe('hyper:// links', () => {
     // Development: electron . <link>; the app path and flags are never links.
     assert.deepEqual(linksInArgv(['/usr/bin/electron', '.', '--hidden', `hyper://${KEY}/`]), [`hyper://${KEY}/`])
     assert.deepEqual(linksInArgv(['/opt/voice-journal', 'https://example.com', KEY, 'hyper:/one-slash']), [])
+    // A private journal's link keeps its read key (the fragment) all the way to the library.
+    const privateLink = `hyper://${KEY}/#encryptionKey=${KEY.split('').reverse().join('')}`
+    assert.deepEqual(linksInArgv(['/opt/voice-journal', privateLink]), [privateLink])
+    assert.equal(parseJournalLink(linksInArgv([privateLink])[0]!)?.encryptionKey, KEY.split('').reverse().join(''))
   })
 
   it('registers the packaged app itself on Windows and macOS', () => {

@@ -91,7 +91,7 @@ describe('deleting an entry for good', () => {
     connect(a, b)
     await b.library.add(journal.id)
     await b.library.setSeeding(journal.id, 'seeding')
-    const copy = b.library.journal(journal.id)
+    const copy = await b.library.whenReadable(journal.id)
     await waitFor(() => b.library.item(journal.id).seeding.complete, 'B holds every block')
 
     await journal.deleteEntry(erased.path, { erase: true })

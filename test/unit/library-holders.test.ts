@@ -78,7 +78,7 @@ describe('who else holds my journal', () => {
     const reader = await openPeer()
     connect(a, reader)
     await reader.library.add(journal.id)
-    const followed = reader.library.journal(journal.id)
+    const followed = await reader.library.whenReadable(journal.id)
     await waitFor(async () => (await followed.listEntries()).length === 2, 'the reader lists both entries')
     const audio = await followed.openAudio(first.path)
     await readAll(audio.read()).finally(() => audio.close())

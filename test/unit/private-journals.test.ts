@@ -8,7 +8,10 @@ import { KEY_HELP, parseJournalLink } from '#shared/journal-key'
 import type { Journal } from '../../src/main/journal/journal'
 import { filesUnder, holdsPathOrAudio } from '../helpers/disk-search'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
-import { connect, LibraryPeer } from '../helpers/library-peer'
+import { connect, LibraryPeer, PipeSwarm } from '../helpers/library-peer'
+import { makeTempDir } from '../helpers/temp-dir'
+import { JournalStore } from '../../src/main/journal/journal-store'
+import { Library } from '../../src/main/library/library'
 import { RelayStore } from '../helpers/relay-store'
 import { readAll } from '../helpers/streams'
 import { waitFor } from '../helpers/wait-for'
@@ -127,6 +130,28 @@ describe('private journals', () => {
     await host.holdJournal(decodeKey(author.active.id), () => {})
     await waitFor(() => host.complete(), 'the host holds every block')
     assert.equal(holdsPathOrAudio(await filesUnder(host.dir), entry.path, await readFile(HELLO_MP3)), true)
+  })
+
+  it('a data directory whose journal already holds entries (its library.json lost) reopens it as it was, not as a new private one', async () => {
+    const { dir, cleanup } = await makeTempDir()
+    try {
+      const store = await JournalStore.open(dir)
+      const written = await (await store.openOwn()).addAudioFile(HELLO_MP3, { source: 'import' })
+      await store.close()
+      const journals = await JournalStore.open(dir)
+      const swarm = new PipeSwarm()
+      const library = await Library.boot({ dataDir: dir, journals, swarm })
+      try {
+        assert.equal(library.item(library.active.id).private, false)
+        assert.deepEqual((await library.active.listEntries()).map((e) => e.path), [written.path])
+      } finally {
+        await library.close()
+        swarm.close()
+        await journals.close()
+      }
+    } finally {
+      await cleanup()
+    }
   })
 
   it('new journals are private unless chosen public; a private journal’s copy stays private; a public one can be copied private', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import Corestore from 'corestore'
 import CoreStorage from 'hypercore-storage'
 import Hyperdrive from 'hyperdrive'
-import { decode as decodeKey } from 'hypercore-id-encoding'
+import { decode as decodeKey, encode as encodeKey } from 'hypercore-id-encoding'
 import { ChangeClock } from './change-clock'
 import { Journal } from './journal'
 
@@ -61,6 +61,21 @@ export class JournalStore {
     const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`), { ...DRIVE_OPTIONS, encryptionKey }))
     this.own.set(name, journal)
     return journal
+  }
+
+  /**
+   * What namespace `name`'s own journal already is, without opening it as a drive (which needs
+   * to know whether it is encrypted): its key and how many index blocks it holds here.
+   */
+  async peekOwn(name: string): Promise<{ id: string; length: number }> {
+    const open = this.own.get(name)
+    if (open) return { id: open.id, length: open.drive.core.length }
+    // The core Hyperdrive keeps its index in, by the same name, so the same key.
+    const core = this.store.namespace(`own-journal/${name}`).get({ name: 'db' })
+    await core.ready()
+    const found = { id: encodeKey(core.key), length: core.length }
+    await core.close()
+    return found
   }
 
   /** Closes one journal (it leaves the library); the store and the other journals stay open. */

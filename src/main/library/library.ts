@@ -104,10 +104,13 @@ export class Library extends EventEmitter<LibraryEvents> {
     // (an always-on host that publishes to everyone). Installs from before the library had only
     // the default journal, public; it becomes "My journal".
     if (!file.records.some((record) => record.namespace === DEFAULT_NAMESPACE)) {
-      const fresh = file.records.length === 0
-      const encryptionKey = fresh && options.firstJournal !== 'public' ? JournalKeys.generate() : null
-      const own = await options.journals.openOwn(DEFAULT_NAMESPACE, encryptionKey)
-      if (encryptionKey) await keys.set(own.id, encryptionKey)
+      // Only a journal with nothing in it yet can be made private: one already written (a lost
+      // library.json, an install from before) opens as it was, with its key if it has one.
+      const existing = await options.journals.peekOwn(DEFAULT_NAMESPACE)
+      const fresh = file.records.length === 0 && existing.length === 0
+      const created = fresh && options.firstJournal !== 'public' && !keys.get(existing.id) ? JournalKeys.generate() : null
+      if (created) await keys.set(existing.id, created)
+      const own = await options.journals.openOwn(DEFAULT_NAMESPACE, keys.get(existing.id))
       await file.add({ key: own.id, kind: 'own', name: OWN_JOURNAL_NAME, namespace: DEFAULT_NAMESPACE, seeding: 'off', addedAt: Date.now() })
     }
     for (const record of file.records) {

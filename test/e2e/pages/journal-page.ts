@@ -210,14 +210,14 @@ export class JournalPage {
   }
 
   /** Forks from a history row's "Fork from here". */
-  async forkFromHistory(version: number, options: { name: string; makeActive: boolean }): Promise<string> {
+  async forkFromHistory(version: number, options: { name: string; makeActive: boolean; private?: boolean }): Promise<string> {
     const original = await this.shownKey()
     await this.historyRow(version).getByTestId('history-fork-version').click()
     await this.fillForkDialog(options)
     return this.waitForkShown(original)
   }
 
-  private async fillForkDialog(options: { version?: number; name: string; makeActive: boolean }): Promise<void> {
+  private async fillForkDialog(options: { version?: number; name: string; makeActive: boolean; private?: boolean }): Promise<void> {
     await this.byTestId('fork-dialog').waitFor()
     await this.byTestId('fork-name').fill(options.name)
     if (options.version !== undefined) {
@@ -226,6 +226,7 @@ export class JournalPage {
       await this.page.locator(`[data-testid="fork-version"][data-version="${options.version}"]`).waitFor()
     }
     await this.byTestId('fork-make-active').setChecked(options.makeActive)
+    if (options.private !== undefined) await this.byTestId('fork-private').setChecked(options.private)
     await this.byTestId('fork-confirm').click()
     await this.byTestId('fork-dialog').waitFor({ state: 'detached', timeout: PEER_TIMEOUT_MS })
   }
