@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { afterEach } from 'node:test'
 import type { Duplex } from 'node:stream'
 import type { Journal } from '../../src/main/journal/journal'
 import { JournalStore } from '../../src/main/journal/journal-store'
@@ -119,4 +120,20 @@ export function connect(a: LibraryPeer, b: LibraryPeer): PeerLink {
   a.links.add(link)
   b.links.add(link)
   return link
+}
+
+/**
+ * For a suite of in-process peer tests (call it inside `describe`): opens peers for the running
+ * test and closes them, newest first, after it, so each test stands alone.
+ */
+export function peersPerTest(): (options?: { firstJournal?: 'private' | 'public' }) => Promise<LibraryPeer> {
+  const opened: LibraryPeer[] = []
+  afterEach(async () => {
+    for (const peer of opened.splice(0).reverse()) await peer.close()
+  })
+  return async (options) => {
+    const peer = await LibraryPeer.open(options)
+    opened.push(peer)
+    return peer
+  }
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { afterEach, describe, it } from 'node:test'
 import { decode as decodeKey } from 'hypercore-id-encoding'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
-import { LibraryPeer } from '../helpers/library-peer'
+import { peersPerTest } from '../helpers/library-peer'
 import { RelayStore } from '../helpers/relay-store'
 import { readAll } from '../helpers/streams'
 import { waitFor } from '../helpers/wait-for'
@@ -14,16 +14,8 @@ import { waitFor } from '../helpers/wait-for'
 const ENTRIES = 60
 
 describe('the Hyperbee extension is off in every journal the app opens', () => {
-  const opened: LibraryPeer[] = []
-  afterEach(async () => {
-    for (const peer of opened.splice(0).reverse()) await peer.close()
-    await RelayStore.closeAll()
-  })
-  async function openPeer(): Promise<LibraryPeer> {
-    const peer = await LibraryPeer.open()
-    opened.push(peer)
-    return peer
-  }
+  const openPeer = peersPerTest()
+  afterEach(() => RelayStore.closeAll())
 
   it('a relay that logs extension messages receives none while a reader lists and plays through it', async () => {
     const author = await openPeer()

@@ -6,17 +6,9 @@ import type { Journal } from '../../src/main/journal/journal'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
 import { openTempJournal } from '../helpers/journal-fixture'
 import { connect, LibraryPeer } from '../helpers/library-peer'
-import { readAll } from '../helpers/streams'
+import { audioOf } from '../helpers/streams'
 import { waitFor } from '../helpers/wait-for'
 
-async function audioOf(journal: Journal, path: string, version?: number): Promise<Buffer> {
-  const audio = await journal.openAudio(path, version)
-  try {
-    return await readAll(audio.read())
-  } finally {
-    await audio.close()
-  }
-}
 
 /** Bytes of audio this computer can read without asking a peer: every block held, summed. */
 async function audioBytesHeld(journal: Journal): Promise<number> {

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert'
-import { afterEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { HeldElsewhere, LibraryItem } from '#shared/dto'
 import type { Journal } from '../../src/main/journal/journal'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
-import { connect, LibraryPeer } from '../helpers/library-peer'
+import { connect, LibraryPeer, peersPerTest } from '../helpers/library-peer'
 import { readAll } from '../helpers/streams'
 import { waitFor } from '../helpers/wait-for'
 
@@ -11,16 +11,7 @@ import { waitFor } from '../helpers/wait-for'
 // that hold every block of both cores of its journal's current version.
 
 describe('who else holds my journal', () => {
-  const opened: LibraryPeer[] = []
-  afterEach(async () => {
-    for (const peer of opened.splice(0).reverse()) await peer.close()
-  })
-
-  async function openPeer(): Promise<LibraryPeer> {
-    const peer = await LibraryPeer.open()
-    opened.push(peer)
-    return peer
-  }
+  const openPeer = peersPerTest()
 
   const itemOf = (peer: LibraryPeer, key: string): LibraryItem => peer.library.items().find((item) => item.key === key)!
   const held = (peer: LibraryPeer): HeldElsewhere => itemOf(peer, peer.active.id).heldElsewhere!

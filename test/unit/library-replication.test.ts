@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { encode as encodeKey, decode as decodeKey } from 'hypercore-id-encoding'
 import MirrorDrive from 'mirror-drive'
 import { ApiError } from '#shared/api'
@@ -10,8 +10,8 @@ import { KEY_HELP } from '#shared/journal-key'
 import type { EntriesAdded } from '../../src/main/app/app-events'
 import type { Journal } from '../../src/main/journal/journal'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
-import { connect, LibraryPeer } from '../helpers/library-peer'
-import { readAll } from '../helpers/streams'
+import { connect, LibraryPeer, peersPerTest } from '../helpers/library-peer'
+import { audioOf } from '../helpers/streams'
 import { waitFor } from '../helpers/wait-for'
 
 // Peers in one process, each with its own data directory, Corestore and Library, their stores
@@ -31,30 +31,13 @@ interface WrittenJournal {
 
 const strip = (entries: EntryDto[]): unknown => entries.map(({ blocksDownloaded: _d, blocksTotal: _t, ...rest }) => rest)
 
-async function audioOf(journal: Journal, path: string, version?: number): Promise<Buffer> {
-  const audio = await journal.openAudio(path, version)
-  try {
-    return await readAll(audio.read())
-  } finally {
-    await audio.close()
-  }
-}
 
 function itemOf(peer: LibraryPeer, key: string): LibraryItem | undefined {
   return peer.library.items().find((item) => item.key === key)
 }
 
 describe('library replication between peers in one process', () => {
-  const opened: LibraryPeer[] = []
-  afterEach(async () => {
-    for (const peer of opened.splice(0).reverse()) await peer.close()
-  })
-
-  async function openPeer(): Promise<LibraryPeer> {
-    const peer = await LibraryPeer.open()
-    opened.push(peer)
-    return peer
-  }
+  const openPeer = peersPerTest()
 
   async function writeJournalA(): Promise<WrittenJournal> {
     const peer = await openPeer()
