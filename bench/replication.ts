@@ -49,7 +49,7 @@ const SIZE_MB = Number(values.size)
 const ROUNDS = Number(values.rounds)
 const FIRST_BYTE_ENTRIES = Math.min(Number(values['first-byte']), ENTRIES)
 const MB = 2 ** 20
-/** Hypercore's block encryption adds this much to every block (../shared/docs/privacy.md). */
+/** Hypercore's block encryption adds this much to every block (hypercore/lib/default-encryption.js, PADDING). */
 const ENCRYPTION_PADDING_BYTES = 8
 const POLL_MS = 25
 

@@ -6,7 +6,7 @@ import { makeTempDir } from './temp-dir'
 
 /**
  * A peer that is not the app: a bare Corestore holding a journal's two cores at the core level,
- * as a host without the journal's keys would (../shared/docs/privacy.md), and hearing whatever
+ * as a host without the journal's read key would, and hearing whatever
  * other peers send on the Hyperbee extension's channel.
  */
 export class RelayStore {

@@ -9,7 +9,7 @@ import { readAll } from '../helpers/streams'
 import { waitFor } from '../helpers/wait-for'
 
 // Hyperbee's cache-warming extension sends the path a reader is waiting for, in plain text, to
-// every connected peer (../shared/docs/privacy.md). A relay peer that listens on that extension
+// every connected peer (hyperbee/lib/extension.js: `get` and `iterator` messages). A relay peer that listens on that extension
 // must hear nothing while a reader lists and plays a journal through it.
 const ENTRIES = 60
 

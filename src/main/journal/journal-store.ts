@@ -20,15 +20,12 @@ import { Journal } from './journal'
 const MEMTABLE_BYTES = 4 * 1024 * 1024
 
 /**
- * Options for every drive the app opens. Hyperbee's cache-warming extension would send each
- * path a read waits for, in plain text, to every connected peer (a host without a private
- * journal's key included); checkouts of a drive inherit the setting.
- */
-const DRIVE_OPTIONS = { extension: false } as const
-
-/**
  * The Corestore under the data directory and every journal opened from it, one instance per key.
  * Own journals live in a named namespace, so the same name reopens the same key after a restart.
+ *
+ * Every drive it opens has `extension: false`: Hyperbee's cache-warming extension would send each
+ * path a read waits for, in plain text, to every connected peer (a host without a private
+ * journal's key included). Checkouts of a drive inherit the setting.
  */
 export class JournalStore {
   private readonly journals = new Map<string, Journal>()
@@ -58,7 +55,7 @@ export class JournalStore {
   async openOwn(name = 'default', encryptionKey: Buffer | null = null): Promise<Journal> {
     const open = this.own.get(name)
     if (open && this.journals.get(open.id) === open) return open
-    const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`), { ...DRIVE_OPTIONS, encryptionKey }))
+    const journal = await this.track(new Hyperdrive(this.store.namespace(`own-journal/${name}`), { extension: false, encryptionKey }))
     this.own.set(name, journal)
     return journal
   }
@@ -92,7 +89,7 @@ export class JournalStore {
    */
   async openRemote(key: string | Buffer, encryptionKey: Buffer | null = null): Promise<Journal> {
     const keyBytes = decodeKey(key)
-    return this.track(new Hyperdrive(this.store.session(), keyBytes, { ...DRIVE_OPTIONS, encryptionKey }))
+    return this.track(new Hyperdrive(this.store.session(), keyBytes, { extension: false, encryptionKey }))
   }
 
   async close(): Promise<void> {

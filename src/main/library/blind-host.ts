@@ -14,7 +14,7 @@ export type HeldJournalKind = 'unknown' | 'public' | 'private'
 
 /**
  * A peer's journal held at the core level, without opening it as a Hyperdrive: a private
- * journal added by its public key alone (../shared/docs/privacy.md). Its two cores (the index and
+ * journal added by its public key alone. Its two cores (the index and
  * the audio) are downloaded, verified and served block by block, new blocks followed, and
  * nothing is ever decrypted: the audio core's key comes from the index core's manifest.
  *
