@@ -17,7 +17,7 @@ import Hyperswarm from 'hyperswarm'
 import { decode as decodeKey, encode as encodeKey } from 'hypercore-id-encoding'
 import type { EntryMetadata } from '#shared/dto'
 import { entryPath } from '../src/main/journal/entry-path'
-import { WRITE_BLOCK_BYTES } from '../src/main/journal/journal'
+import { WRITE_BLOCK_BYTES } from '../src/main/journal/blob-copy'
 
 export type PeerJob =
   | { role: 'seed'; dir: string; bootstrap: string; file: string; entries: number; durationMs: number }

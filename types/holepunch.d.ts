@@ -90,6 +90,14 @@ declare module 'hyperdrive' {
     ready(): Promise<void>
     close(): Promise<void>
     get(index: number, opts?: { wait?: boolean; timeout?: number }): Promise<Buffer | null>
+    /** Bytes in front of each stored block for its encryption (0 without an `encryptionKey`). */
+    padding: number
+    append(blocks: Buffer | Buffer[]): Promise<{ length: number; byteLength: number }>
+    /**
+     * `encodeBatch`: turns the blocks given to `append` into the buffers stored, padding included
+     * (instead of Hypercore's `_encode`, which copies each block into a new padded buffer).
+     */
+    session(opts?: { encodeBatch?: (blocks: Buffer[]) => Buffer[] }): HypercoreLike
     registerExtension(name: string, handlers: { encoding?: unknown; onmessage?: (message: Buffer, peer: unknown) => void }): unknown
   }
   export interface HyperdriveOptions {

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events'
-import { open, type FileHandle } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type Hyperdrive from 'hyperdrive'
@@ -7,6 +6,7 @@ import type { BlobPointer, DriveEntry, DriveEntryValue } from 'hyperdrive'
 import SubEncoder from 'sub-encoder'
 import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
 import { probeAudio, type AudioProbe } from './audio-probe'
+import { copyFileIntoBlobs } from './blob-copy'
 import type { ByteRange } from './byte-range'
 import type { ChangeClock } from './change-clock'
 import { entryPath, formatOfPath, isEntryPath } from './entry-path'
@@ -18,10 +18,6 @@ const log = logger('journal')
 
 /** Hyperdrive keeps its files under this Hyperbee sub; history must decode keys the same way. */
 const FILES_KEY_ENCODING = new SubEncoder('files', 'utf-8')
-/** Blocks of at least 64 KiB replicate ~4× faster than small ones and keep seeks cheap. */
-export const WRITE_BLOCK_BYTES = 64 * 1024
-/** Audio is copied into the drive this much at a time through one buffer: one append of 16 blocks, as Hyperblobs batches a stream. */
-const COPY_SEGMENT_BYTES = 16 * WRITE_BLOCK_BYTES
 const RECORDINGS = '/recordings'
 /** How long reading a peer's provenance record may wait for a peer before the fork shows none. */
 const PROVENANCE_WAIT_MS = 5000
@@ -243,7 +239,7 @@ export class Journal extends EventEmitter<JournalEvents> {
         ...(options.title ? { title: options.title } : {}),
         ...(options.partial ? { partial: true } : {})
       }
-      const value: DriveEntryValue = { executable: false, linkname: null, blob: await this.copyIntoBlobs(filePath), metadata }
+      const value: DriveEntryValue = { executable: false, linkname: null, blob: await copyFileIntoBlobs((await this.drive.getBlobs()).core, filePath), metadata }
       await this.drive.putEntry(path, value)
       // What was just written, without reading it back: every write to this drive is in this queue.
       const dto = await this.toDto({ seq: this.drive.version - 1, key: path, value })
@@ -413,34 +409,6 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.drive.close()
   }
 
-  /**
-   * Copies a file into the drive's blob core a segment at a time through one reused buffer, and
-   * returns the whole file as one blob. A read stream would allocate a fresh buffer per block: for
-   * a long recording, tens of MB of garbage that sit in the process's memory until a GC gets to
-   * them. Each `put` resolves once its blocks are appended, so the buffer is free to refill; the
-   * segments follow each other in the core because every write to this drive goes through `writes`.
-   */
-  private async copyIntoBlobs(filePath: string): Promise<BlobPointer> {
-    const blobs = await this.drive.getBlobs()
-    const segment = Buffer.allocUnsafeSlow(COPY_SEGMENT_BYTES)
-    const handle = await open(filePath, 'r')
-    try {
-      let blob: BlobPointer | null = null
-      for (let position = 0; ; ) {
-        const length = await readFully(handle, segment, position)
-        if (length === 0) break
-        const part = await blobs.put(segment.subarray(0, length), { blockSize: WRITE_BLOCK_BYTES })
-        blob = blob === null ? part : joinBlobs(blob, part)
-        position += length
-        if (length < segment.length) break
-      }
-      if (blob === null) throw new Error(`${filePath} is empty`)
-      return blob
-    } finally {
-      await handle.close()
-    }
-  }
-
   private async readProvenance(): Promise<Provenance | null> {
     if (this.drive.core.length === 0 || this.lookingForPeers) {
       // Nothing replicated yet: try again on the next call instead of remembering "none".
@@ -552,25 +520,6 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (!this.writable) throw new JournalError('read-only', 'This journal belongs to someone else: it can be read, not changed.')
     if (this.hold) throw new JournalError('read-only', this.hold.reason)
   }
-}
-
-/** Fills `buffer` from `position` (a read may return less than asked); returns the bytes read, short only at the end. */
-async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<number> {
-  let filled = 0
-  while (filled < buffer.length) {
-    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled)
-    if (bytesRead === 0) break
-    filled += bytesRead
-  }
-  return filled
-}
-
-/** One blob made of two stored back to back; anything else would be a different file's blocks. */
-function joinBlobs(first: BlobPointer, next: BlobPointer): BlobPointer {
-  if (next.blockOffset !== first.blockOffset + first.blockLength || next.byteOffset !== first.byteOffset + first.byteLength) {
-    throw new Error('Another write came between two parts of one file in the blob store')
-  }
-  return { ...first, blockLength: first.blockLength + next.blockLength, byteLength: first.byteLength + next.byteLength }
 }
 
 /** Metadata as written by any version of the app (or a peer's), with safe defaults. */
