@@ -36,6 +36,11 @@ export interface HeadlessApp {
   stop(): Promise<number | null>
   /** SIGKILL: the crash case (no shutdown code runs). */
   kill(): Promise<void>
+  /**
+   * Another run on the same data directory with the same arguments and environment, once this
+   * one has stopped (a peer that went offline coming back). Throws while this one still runs.
+   */
+  startAgain(): Promise<HeadlessApp>
   /** The bytes of an entry's audio as the window would fetch them. */
   /** An entry's audio from the window's audio route (the active journal unless `journal` names another). */
   audio(path: string, version?: number, journal?: string): Promise<Buffer>
@@ -101,6 +106,10 @@ export async function startHeadless(dataDir: string, extraArgs: string[], env: N
         child.once('exit', () => resolve())
         child.kill('SIGKILL')
       }),
+    startAgain() {
+      if (child.exitCode === null && child.signalCode === null) return Promise.reject(new Error('startAgain: this run has not stopped (it holds the data directory)'))
+      return startHeadless(dataDir, extraArgs, env)
+    },
     async audio(path, version, journal = info.key) {
       const query = `token=${token}${version === undefined ? '' : `&version=${version}`}`
       const response = await fetch(`${origin}/audio/${journal}${path}?${query}`)

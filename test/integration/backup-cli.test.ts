@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert'
-import { spawn } from 'node:child_process'
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
@@ -7,6 +6,7 @@ import { JournalStore } from '../../src/main/journal/journal-store'
 import { JournalKeys } from '../../src/main/library/journal-keys'
 import { Library } from '../../src/main/library/library'
 import { HELLO_MP3 } from '../helpers/fixtures'
+import { runIdentityCli, type CliRun } from '../helpers/identity-cli'
 import { PipeSwarm } from '../helpers/library-peer'
 import { makeTempDir } from '../helpers/temp-dir'
 
@@ -15,27 +15,7 @@ import { makeTempDir } from '../helpers/temp-dir'
 
 const PASSPHRASE = 'a long enough passphrase'
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function npmRun(script: 'backup' | 'restore', args: string[], passphrase: string | null = PASSPHRASE): Promise<Run> {
-  const env = { ...process.env }
-  delete env.VOICE_JOURNAL_PASSPHRASE
-  if (passphrase !== null) env.VOICE_JOURNAL_PASSPHRASE = passphrase
-  // stdin is not a terminal here: without the variable the command must say how to give a passphrase.
-  const child = spawn('npm', ['run', '--silent', script, '--', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  return new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const npmRun = (script: 'backup' | 'restore', args: string[], passphrase: string | null = PASSPHRASE): Promise<CliRun> => runIdentityCli(script, args, passphrase)
 
 /** A data directory as the app leaves it: its first (private) journal with one entry, and a second public one, open. */
 async function appDataDir(dir: string): Promise<{ journals: JournalStore; library: Library; key: string; second: string; close(): Promise<void> }> {
