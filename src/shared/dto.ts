@@ -135,6 +135,8 @@ export interface LibraryItem {
    * Optional only so items made elsewhere (tests, the tray's) need not name it; the library always does.
    */
   restoring?: 'catching-up' | null
+  /** Added with a link whose read key does not open it: held without the key, not readable here. */
+  wrongReadKey?: boolean
 }
 
 /** How safe one of our journals is from losing this computer, as seen from here. */

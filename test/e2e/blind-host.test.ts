@@ -90,6 +90,15 @@ describe('a blind host keeps a private journal online without being able to list
     assert.deepEqual([refused.kind, refused.private], ['hosted', true])
     const play = await fetch(`${d.app.origin}/audio/${a.info.key}${written[0]!.path}?token=${d.app.token}`)
     assert.equal(play.status, 404, 'D has no audio to serve')
-    assert.deepEqual(d.errors, [], "no console errors in D's window")
+
+    // D then pastes a link whose read key is not the journal's: refused at the field, the
+    // journal stays hosted and unreadable.
+    await d.journal.addJournal(`hyper://${a.info.key}/#encryptionKey=${'y'.repeat(52)}`)
+    assert.match((await d.page.getByTestId('library-add-error').textContent()) ?? '', /The read key in this link does not open this journal/)
+    await d.page.getByTestId('hosted-journal').waitFor()
+    assert.equal(await d.page.getByTestId('entry-row').count(), 0)
+    assert.equal((await d.app.call<LibraryItem>('getJournal', { journal: a.info.key })).kind, 'hosted')
+    // The refused link's 400 is the one error Chromium logs.
+    assert.deepEqual(d.errors.filter((error) => !/status of 400/.test(error)), [], "no other console errors in D's window")
   })
 })

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
-import { decode as decodeKey } from 'hypercore-id-encoding'
+import { randomBytes } from 'node:crypto'
+import { decode as decodeKey, encode as encodeKey } from 'hypercore-id-encoding'
 import { ApiError } from '#shared/api'
 import { KEY_HELP, parseJournalLink } from '#shared/journal-key'
 import { filesUnder, holdsPathOrAudio } from '../helpers/disk-search'
@@ -161,5 +162,66 @@ describe('private journals', () => {
       await assert.rejects(reader.library.add(link), (error: unknown) => error instanceof ApiError && error.message === KEY_HELP, link)
     }
     assert.equal(reader.library.items().length, before)
+  })
+
+  it('a link whose read key does not open the journal: held without it and told so, nothing decoded; the right link then opens it', async () => {
+    const author = await openPeer('private')
+    const written = await author.active.addAudioFile(HELLO_MP3, { source: 'import' })
+    const { key, link } = author.library.item(author.active.id)
+    const reader = await openPeer()
+    connect(author, reader)
+    const wrongKey = encodeKey(randomBytes(32))
+    await reader.library.add(`hyper://${key}/#encryptionKey=${wrongKey}`)
+    await waitFor(() => reader.library.item(key).wrongReadKey === true && reader.library.item(key).kind === 'hosted', 'the reader finds the key does not open it')
+    const item = reader.library.item(key)
+    assert.deepEqual([item.readable, item.private, item.link], [false, true, `hyper://${key}/`])
+    const toldWhy = (error: unknown): boolean => error instanceof ApiError && error.code === 'private' && /does not open this journal/.test(error.message)
+    assert.throws(() => reader.library.journal(key), toldWhy)
+    await assert.rejects(reader.library.whenReadable(key), toldWhy)
+    assert.doesNotMatch(await readFile(join(reader.dir, 'journal-keys.json'), 'utf8'), new RegExp(wrongKey), 'the wrong key is not kept')
+    // Still so after a restart.
+    await reader.restart()
+    connect(author, reader)
+    assert.equal(reader.library.item(key).wrongReadKey, true)
+
+    await reader.library.add(link)
+    const journal = await reader.library.whenReadable(key)
+    await waitFor(async () => (await journal.listEntries()).length === 1, 'the right link lists the entry')
+    assert.deepEqual(await audioOf(journal, written.path), await readFile(HELLO_MP3))
+    assert.equal(reader.library.item(key).wrongReadKey, undefined)
+    assert.equal(reader.library.item(key).link, link)
+  })
+
+  it('a wrong link for a journal already hosted blind is refused at once and changes nothing', async () => {
+    const author = await openPeer('private')
+    await author.active.addAudioFile(HELLO_MP3, { source: 'import' })
+    const key = author.active.id
+    const host = await openPeer()
+    connect(author, host)
+    await host.library.add(key)
+    await waitFor(() => host.library.item(key).kind === 'hosted', 'the host learns it is private')
+    const before = host.library.item(key)
+    const wrongKey = encodeKey(randomBytes(32))
+    await assert.rejects(
+      host.library.add(`hyper://${key}/#encryptionKey=${wrongKey}`),
+      (error: unknown) => error instanceof ApiError && error.field === 'link' && /does not open this journal/.test(error.message)
+    )
+    const after = host.library.item(key)
+    assert.deepEqual([after.kind, after.readable, after.link, after.wrongReadKey], [before.kind, false, before.link, undefined])
+    assert.doesNotMatch(await readFile(join(host.dir, 'journal-keys.json'), 'utf8').catch(() => ''), new RegExp(wrongKey), 'the wrong key is not kept')
+  })
+
+  it('a public journal added with a read key in its link opens without it', async () => {
+    const author = await openPeer('public')
+    const written = await author.active.addAudioFile(HELLO_MP3, { source: 'import' })
+    const key = author.active.id
+    const reader = await openPeer()
+    connect(author, reader)
+    await reader.library.add(`hyper://${key}/#encryptionKey=${encodeKey(randomBytes(32))}`)
+    await waitFor(() => reader.library.item(key).readable && !reader.library.item(key).private, 'the reader opens it as public')
+    const journal = await reader.library.whenReadable(key)
+    await waitFor(async () => (await journal.listEntries()).length === 1, 'the reader lists the entry')
+    assert.deepEqual(await audioOf(journal, written.path), await readFile(HELLO_MP3))
+    assert.equal(reader.library.item(key).link, `hyper://${key}/`)
   })
 })

@@ -5,6 +5,9 @@ import Hyperdrive from 'hyperdrive'
 import { decode as decodeKey, encode as encodeKey } from 'hypercore-id-encoding'
 import { ChangeClock } from './change-clock'
 import { Journal } from './journal'
+import { logger } from '../app/logging'
+
+const log = logger('journal-store')
 
 /**
  * RocksDB keeps writes in memtables of this size (two at most: one filling, one being flushed)
@@ -85,7 +88,7 @@ export class JournalStore {
 
   /**
    * Someone else's journal by key (z-base-32, hex or raw bytes); read-only unless it is ours. A
-   * private one needs its read key (`encryptionKey`); without it, see BlindHold.
+   * private one needs its read key (`encryptionKey`); without it, see BlindHost.
    */
   async openRemote(key: string | Buffer, encryptionKey: Buffer | null = null): Promise<Journal> {
     const keyBytes = decodeKey(key)
@@ -101,7 +104,13 @@ export class JournalStore {
   }
 
   private async track(drive: Hyperdrive): Promise<Journal> {
-    await drive.ready()
+    try {
+      await drive.ready()
+    } catch (error) {
+      // E.g. a read key that does not decrypt a first block held here: the caller decides; the session goes.
+      await drive.close().catch((closing: unknown) => log.debug({ err: closing }, 'closing a drive that did not open'))
+      throw error
+    }
     const existing = this.journals.get(drive.id)
     if (existing) {
       await drive.close()

@@ -22,6 +22,8 @@ export interface LibraryRecord {
    * its first block tells (a private one stays so, as kind 'hosted').
    */
   probing?: boolean
+  /** Added with a read key that did not open it: the key was dropped and the journal is held without it. */
+  wrongReadKey?: boolean
 }
 
 interface LibraryFileContent {
@@ -114,6 +116,7 @@ function validRecord(value: unknown): LibraryRecord[] {
         seeding: SEEDING.includes(record.seeding as SeedingState) ? (record.seeding as SeedingState) : 'off',
         addedAt: typeof record.addedAt === 'number' ? record.addedAt : Date.now(),
         ...(record.probing === true ? { probing: true } : {}),
+        ...(record.wrongReadKey === true ? { wrongReadKey: true } : {}),
         ...(record.pendingFork && Number.isSafeInteger(record.pendingFork.version)
           ? { pendingFork: { from: normalizeKey(String(record.pendingFork.from)), version: record.pendingFork.version } }
           : {})

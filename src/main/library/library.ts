@@ -17,6 +17,7 @@ import { cleanName, ForkRunner } from './fork-runner'
 import { Holders } from './holders'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { ProvenanceCache } from './provenance-cache'
+import { isDecodingError, readKeyOpens, WRONG_READ_KEY_IN_LINK, WRONG_READ_KEY_MESSAGE } from './read-key-check'
 import { Seeder } from './seeder'
 
 const log = logger('library')
@@ -143,7 +144,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     if (ref === undefined) return this.active
     const key = safeNormalize(ref)
     if (key && this.held.has(key)) {
-      if (this.requireRecord(key).kind === 'hosted') throw new ApiError('private', PRIVATE_JOURNAL_MESSAGE, 'journal')
+      this.refuseUnreadable(key)
       throw new ApiError('unavailable', 'This journal has not been found yet: the app is looking for its peers.', 'journal')
     }
     const journal = this.find(ref)
@@ -154,7 +155,8 @@ export class Library extends EventEmitter<LibraryEvents> {
   /** The readable journal `ref` names, if it is in the library (a journal held without being readable is not). */
   find(ref: string): Journal | undefined {
     const key = safeNormalize(ref)
-    return key ? this.open.get(key)?.journal : undefined
+    // Held and open at once only while a journal is handed from one to the other: the hold answers.
+    return key && !this.held.has(key) ? this.open.get(key)?.journal : undefined
   }
 
   items(): LibraryItem[] {
@@ -197,10 +199,10 @@ export class Library extends EventEmitter<LibraryEvents> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       if (!key) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
-      const open = this.open.get(key)
-      if (open) return open.journal
+      const readable = this.find(key)
+      if (readable) return readable
       if (!this.held.has(key)) throw new ApiError('not-found', 'That journal is not in your library.', 'journal')
-      if (this.requireRecord(key).kind === 'hosted') throw new ApiError('private', PRIVATE_JOURNAL_MESSAGE, 'journal')
+      this.refuseUnreadable(key)
       const settled = await new Promise<boolean>((resolve) => {
         const timer = Number.isFinite(timeoutMs) ? setTimeout(() => done(false), Math.max(0, deadline - Date.now())) : undefined
         const onSettled = (which: string): void => {
@@ -254,7 +256,14 @@ export class Library extends EventEmitter<LibraryEvents> {
     if (host && readKey) {
       // The private link of a journal hosted blind (or still unknown): from now on it is read.
       await this.keys.set(key, readKey)
-      await this.makeReadable(key, host)
+      try {
+        await this.makeReadable(key, host)
+      } catch (error) {
+        if (!isDecodingError(error)) throw error
+        // Its first block is here and the key does not decrypt it: refused, the journal stays held as it was.
+        await this.keys.remove(key)
+        throw new ApiError('bad-request', WRONG_READ_KEY_IN_LINK, 'link')
+      }
       return { item: this.item(key), ...version }
     }
     if (this.open.has(key) || host) return { item: this.item(key), ...version }
@@ -373,11 +382,7 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   /** Takes a journal out of the library (the checks are the caller's) and stops serving it. */
   private async forget(key: string, journal: Journal): Promise<void> {
-    this.open.get(key)?.seeder?.close()
-    this.open.get(key)?.holders?.close()
-    this.pacer.cancel(`${key}:`)
-    this.announcer.forget(key)
-    this.open.delete(key)
+    this.stopServing(key)
     await this.file.remove(key)
     await this.swarm.leave(journal)
     // Someone else's journal goes from the disk too, with its read key; its peers still hold it.
@@ -388,6 +393,24 @@ export class Library extends EventEmitter<LibraryEvents> {
     }
     await this.journals.release(journal)
     this.pushLibrary()
+  }
+
+  /** Drops a read key that does not open its journal and holds the journal at the core level, where its first block tells what it is. */
+  private async holdWithoutWrongKey(key: string): Promise<void> {
+    log.warn({ journal: key }, 'the read key this journal was added with does not open it: holding it without the key')
+    await this.keys.remove(key)
+    await this.file.update(key, { probing: true, wrongReadKey: true })
+    await this.openHeld(this.requireRecordOnFile(key))
+    this.pushLibrary()
+  }
+
+  /** Stops everything the library runs for an open journal and drops it (the swarm topic and the drive are the caller's). */
+  private stopServing(key: string): void {
+    this.open.get(key)?.seeder?.close()
+    this.open.get(key)?.holders?.close()
+    this.pacer.cancel(`${key}:`)
+    this.announcer.forget(key)
+    this.open.delete(key)
   }
 
   /** A journal held at the core level: its first block tells whether it is public (then it is opened to be read) or private. */
@@ -430,7 +453,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     await this.swarm.leave(host)
     const record = this.requireRecordOnFile(key)
     if (record.kind === 'hosted') await this.file.update(key, { kind: 'followed', name: record.name.replace(/^Private journal /, 'Journal ') })
-    await this.file.update(key, { probing: undefined })
+    await this.file.update(key, { probing: undefined, wrongReadKey: undefined })
     this.held.delete(key)
     host.removeAllListeners()
     await this.openRecord(this.requireRecordOnFile(key), journal)
@@ -466,7 +489,8 @@ export class Library extends EventEmitter<LibraryEvents> {
       seeding: host.progress(),
       heldElsewhere: null,
       provenance: null,
-      addedAt: record.addedAt
+      addedAt: record.addedAt,
+      ...(record.wrongReadKey ? { wrongReadKey: true } : {})
     }
   }
 
@@ -478,8 +502,15 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   private async openRecord(record: LibraryRecord, opened?: Journal): Promise<void> {
     const readKey = this.keys.get(record.key)
-    const journal =
-      opened ?? (record.namespace ? await this.journals.openOwn(record.namespace, readKey) : await this.journals.openRemote(record.key, readKey))
+    let journal = opened
+    try {
+      journal ??= record.namespace ? await this.journals.openOwn(record.namespace, readKey) : await this.journals.openRemote(record.key, readKey)
+    } catch (error) {
+      // Someone else's journal whose first block is here and does not decrypt with the key it was added with.
+      if (record.namespace || !readKey || !isDecodingError(error)) throw error
+      await this.holdWithoutWrongKey(record.key)
+      return
+    }
     if (journal.id !== record.key) throw new Error(`library.json: journal ${record.name} opened as ${journal.id}, expected ${record.key}`)
     const seeder = journal.writable ? null : new Seeder(journal, record.seeding)
     const holders = journal.writable ? new Holders(journal) : null
@@ -491,7 +522,38 @@ export class Library extends EventEmitter<LibraryEvents> {
     if (!journal.writable) {
       // Learn the latest length from peers in the background; nothing waits on it.
       journal.drive.update({ wait: true }).catch((error: unknown) => log.debug({ err: error, journal: journal.id }, 'no peer answered the first update'))
+      if (readKey) this.checkReadKey(journal)
     }
+  }
+
+  /** A held journal that cannot be read here says why: private without its read key, or added with one that does not open it. */
+  private refuseUnreadable(key: string): void {
+    const record = this.requireRecord(key)
+    if (record.wrongReadKey) throw new ApiError('private', WRONG_READ_KEY_MESSAGE, 'journal')
+    if (record.kind === 'hosted') throw new ApiError('private', PRIVATE_JOURNAL_MESSAGE, 'journal')
+  }
+
+  /**
+   * Checks a followed journal's read key once its first block is here. A key that does not open
+   * it (mistyped, from another journal, or given for a public one) is dropped and the journal held
+   * at the core level again, where its first block tells what it is: a private one is hosted blind
+   * and says its link's key was wrong; a public one opens without the key.
+   */
+  private checkReadKey(journal: Journal): void {
+    const key = journal.id
+    readKeyOpens(journal).then(
+      async (opens) => {
+        if (opens || this.closed || this.open.get(key)?.journal !== journal) return
+        // The hold answers for the journal before the drive goes (they share the swarm topic), so
+        // a request in between finds one or the other.
+        await this.holdWithoutWrongKey(key)
+        this.stopServing(key)
+        await this.journals.release(journal)
+        this.pushLibrary()
+      },
+      // The journal closed (removed, or the app quit) before its first block came: nothing to check.
+      (error: unknown) => log.debug({ err: error, journal: key }, 'read key not checked')
+    ).catch((error: unknown) => log.error({ err: error, journal: key }, 'could not hold the journal without its wrong read key'))
   }
 
   /** Forwards a journal's changes to the window, paced, for as long as it is in the library. */
