@@ -163,9 +163,13 @@ export class Collector {
         const attempts = (this.retries.get(entry.path)?.attempts ?? 0) + 1
         this.retries.set(entry.path, { attempts, at: Date.now() + backoff(attempts) })
       }
-      await this.host.ledger
-        .failed(into.id, source.id, entry.path, { reason, permanent, at: Date.now(), ...(entry.title ? { title: entry.title } : {}) })
-        .catch((writeError: unknown) => log.error({ err: writeError }, 'cannot record a failed entry'))
+      // Retries while offline for days fail the same way each time: the first line says it.
+      const recorded = this.host.ledger.pair(into.id, source.id)?.failures.get(entry.path)
+      if (recorded?.reason !== reason || recorded.permanent !== permanent) {
+        await this.host.ledger
+          .failed(into.id, source.id, entry.path, { reason, permanent, at: Date.now(), ...(entry.title ? { title: entry.title } : {}) })
+          .catch((writeError: unknown) => log.error({ err: writeError }, 'cannot record a failed entry'))
+      }
       this.host.changed()
       return permanent || source.peers > 0
     }
