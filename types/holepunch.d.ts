@@ -149,7 +149,7 @@ declare module 'hyperdrive' {
     list(folder: string, opts?: { recursive?: boolean; timeout?: number }): AsyncIterable<DriveEntry>
     /** Entries that differ between this drive (left) and its version `length` (right). */
     diff(length: number, folder?: string, opts?: { timeout?: number }): AsyncIterable<{ left: DriveEntry | null; right: DriveEntry | null }>
-    createReadStream(path: string, opts?: { start?: number; end?: number; length?: number }): Readable
+    createReadStream(path: string, opts?: { start?: number; end?: number; length?: number; timeout?: number }): Readable
     createWriteStream(path: string, opts?: { metadata?: unknown }): Writable
     download(folder?: string): { done(): Promise<void>; destroy(): void }
   }

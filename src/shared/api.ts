@@ -143,6 +143,18 @@ export const API = {
   ).returns<LibraryItem>(),
 
   /**
+   * Makes a journal I write (`journal`, default: the active one) collect every entry of the journal
+   * `from` names (key or link; added to the library when it is not there): each entry not collected
+   * yet is copied in once, with its recording time, in the background whenever both can be
+   * reached, after restarts too. Deleting at the source deletes nothing here. A private journal
+   * needs its private link ('private' otherwise). Returns the destination; its `collecting` says
+   * what it collects from, how many entries came in and what failed.
+   */
+  collectFrom: method(v.strictObject({ ...journalRef, from: text('from', 500) })).returns<LibraryItem>(),
+  /** Stops `journal` (default: the active one) collecting from `from`; what came in stays. */
+  stopCollecting: method(v.strictObject({ ...journalRef, from: text('from', 500) })).returns<LibraryItem>(),
+
+  /**
    * "This is the latest copy": a journal restored from a backup writes again without a peer having
    * confirmed it caught up. The window asks only after warning that a newer copy elsewhere would
    * fork the journal's history.

@@ -14,6 +14,14 @@ export interface EntryMetadata {
   title?: string
   /** True for a streamed call recovered after the app stopped mid-call: the end may be missing. */
   partial?: boolean
+  /** Copied in by collecting: the journal it came from and its path there (the same path here). */
+  collectedFrom?: CollectedFrom
+}
+
+export interface CollectedFrom {
+  /** z-base-32 key of the source journal. */
+  key: string
+  path: string
 }
 
 export interface EntryDto extends EntryMetadata {
@@ -137,6 +145,40 @@ export interface LibraryItem {
   restoring?: 'catching-up' | null
   /** Added with a link whose read key does not open it: held without the key, not readable here. */
   wrongReadKey?: boolean
+  /**
+   * Journals this one collects from (journals we write only). Optional only so items made
+   * elsewhere (tests, the tray's) need not name it; the library always does.
+   */
+  collecting?: Collection[]
+}
+
+/** One journal a journal of mine collects from: every entry there is copied in once, in the background. */
+export interface Collection {
+  /** z-base-32 key of the source journal. */
+  from: string
+  /** The library's name for the source. */
+  name: string
+  /** Milliseconds since the epoch when collecting started. */
+  since: number
+  /** Entries collected so far. */
+  entries: number
+  /** When the last entry came in; null before the first. */
+  lastAt: number | null
+  /** Entries of the source not collected yet (as of the last look at it). */
+  pending: number
+  /** 'copying': an entry is on its way; 'waiting': the source cannot be reached now; 'idle': nothing to do. */
+  state: 'idle' | 'copying' | 'waiting'
+  failures: CollectFailure[]
+}
+
+export interface CollectFailure {
+  /** The entry's path in the source. */
+  path: string
+  title?: string
+  reason: string
+  at: number
+  /** Retried later (the source was out of reach) or not (the entry itself is unusable). */
+  retrying: boolean
 }
 
 /** How safe one of our journals is from losing this computer, as seen from here. */

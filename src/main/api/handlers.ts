@@ -70,6 +70,8 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
         ...(args.private === undefined ? {} : { private: args.private }),
         makeActive: args.makeActive === true
       }),
+    collectFrom: async (args) => library.collectFrom(args.from, args.journal),
+    stopCollecting: async (args) => library.stopCollecting(args.from, args.journal),
 
     confirmLatestCopy: async (args) => {
       await context.restored.confirmLatestCopy(journal(args))

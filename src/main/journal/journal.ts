@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream'
 import type Hyperdrive from 'hyperdrive'
 import type { BlobPointer, DriveEntry, DriveEntryValue } from 'hyperdrive'
 import SubEncoder from 'sub-encoder'
-import type { AudioFormat, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
+import type { AudioFormat, CollectedFrom, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
 import { probeAudio, type AudioProbe } from './audio-probe'
 import { copyFileIntoBlobs } from './blob-copy'
 import type { ByteRange } from './byte-range'
@@ -36,6 +36,8 @@ export interface AddAudioOptions {
   madeAt?: Date
   title?: string
   partial?: boolean
+  /** Collected from another journal: where it came from. */
+  collectedFrom?: CollectedFrom
   /**
    * Format and duration, from a caller that wrote the file itself (the stream receiver) and so
    * knows them without parsing it again. Anything from outside is probed.
@@ -48,7 +50,8 @@ export interface AudioHandle {
   path: string
   size: number
   format: AudioFormat
-  read(range?: ByteRange): Readable
+  /** `timeout`: how long to wait for each block a peer has to send (default: as long as it takes). */
+  read(range?: ByteRange, options?: { timeout?: number }): Readable
   close(): Promise<void>
 }
 
@@ -237,7 +240,8 @@ export class Journal extends EventEmitter<JournalEvents> {
         format: probe.format,
         source: options.source,
         ...(options.title ? { title: options.title } : {}),
-        ...(options.partial ? { partial: true } : {})
+        ...(options.partial ? { partial: true } : {}),
+        ...(options.collectedFrom ? { collectedFrom: { key: options.collectedFrom.key, path: options.collectedFrom.path } } : {})
       }
       const value: DriveEntryValue = { executable: false, linkname: null, blob: await copyFileIntoBlobs((await this.drive.getBlobs()).core, filePath), metadata }
       await this.drive.putEntry(path, value)
@@ -385,7 +389,7 @@ export class Journal extends EventEmitter<JournalEvents> {
       size,
       format: formatOfPath(path),
       // Ranges must already be clamped (resolveRange): Hyperdrive does not bound-check them.
-      read: (range) => drive.createReadStream(path, range ? { start: range.start, end: range.end } : {}),
+      read: (range, options = {}) => drive.createReadStream(path, { ...(range ? { start: range.start, end: range.end } : {}), ...options }),
       close
     }
   }
@@ -531,6 +535,12 @@ function readMetadata(entry: DriveEntry): EntryMetadata {
     format: raw.format ?? formatOfPath(entry.key),
     source: raw.source ?? 'import',
     ...(typeof raw.title === 'string' && raw.title ? { title: raw.title } : {}),
-    ...(raw.partial === true ? { partial: true } : {})
+    ...(raw.partial === true ? { partial: true } : {}),
+    ...(isCollectedFrom(raw.collectedFrom) ? { collectedFrom: { key: raw.collectedFrom.key, path: raw.collectedFrom.path } } : {})
   }
+}
+
+function isCollectedFrom(value: unknown): value is CollectedFrom {
+  const from = value as Partial<CollectedFrom> | null | undefined
+  return typeof from?.key === 'string' && typeof from.path === 'string'
 }

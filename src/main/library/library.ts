@@ -10,6 +10,8 @@ import type { Journal } from '../journal/journal'
 import type { JournalStore } from '../journal/journal-store'
 import type { JournalSwarm } from '../network/journal-swarm'
 import { BlindHost, type HeldJournalKind } from './blind-host'
+import { CollectLedger } from './collect-ledger'
+import { Collections } from './collections'
 import { EntryAnnouncer } from './entry-announcer'
 import { EventPacer } from './event-pacer'
 import { JournalKeys } from './journal-keys'
@@ -42,6 +44,9 @@ export const OWN_JOURNAL_NAME = 'My journal'
 /** What someone without a private journal's read key is told, wherever they try to read it. */
 export const PRIVATE_JOURNAL_MESSAGE =
   'This journal is private: you can keep it online for the people who have its link, not listen to it. Add its private link (…#encryptionKey=…) to listen.'
+/** Collecting reads every entry: a private journal held without its read key cannot be collected from. */
+export const COLLECT_PRIVATE_MESSAGE =
+  'This journal is private and held here without its read key: its entries cannot be read, so they cannot be collected. Collect from its private link (…#encryptionKey=…) instead.'
 
 /** Everything the library keeps per open journal besides its saved record. */
 interface OpenJournal {
@@ -68,15 +73,23 @@ export class Library extends EventEmitter<LibraryEvents> {
   private readonly announcer: EntryAnnouncer
   private readonly provenance: ProvenanceCache
   private readonly forks: ForkRunner
+  private readonly collections: Collections
   private closed = false
 
   private constructor(
     private readonly file: LibraryFile,
     private readonly journals: JournalStore,
     private readonly swarm: JournalSwarm,
-    private readonly keys: JournalKeys
+    private readonly keys: JournalKeys,
+    ledger: CollectLedger,
+    dataDir: string
   ) {
     super()
+    this.collections = new Collections(ledger, dataDir, {
+      find: (key) => this.find(key),
+      nameOf: (key) => this.file.find(key)?.name ?? `Journal ${key.slice(0, 8)}`,
+      changed: () => this.pushLibrary()
+    })
     this.announcer = new EntryAnnouncer(this.pacer, (key) => this.file.find(key)?.name ?? null, (added) => this.emit('entries-added', added))
     this.provenance = new ProvenanceCache(
       () => this.pushLibrary(),
@@ -100,7 +113,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   static async boot(options: LibraryOptions): Promise<Library> {
     const file = await LibraryFile.load(options.dataDir)
     const keys = options.keys ?? (await JournalKeys.load(options.dataDir))
-    const library = new Library(file, options.journals, options.swarm, keys)
+    const library = new Library(file, options.journals, options.swarm, keys, await CollectLedger.open(options.dataDir), options.dataDir)
     // A new data directory starts with one journal of its own, private unless asked otherwise
     // (an always-on host that publishes to everyone). Installs from before the library had only
     // the default journal, public; it becomes "My journal".
@@ -127,6 +140,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     }
     const active = file.active && library.open.get(file.active)?.journal.writable ? file.active : library.firstWritable()
     if (active !== file.active) await file.setActive(active)
+    await library.collections.resume()
     return library
   }
 
@@ -185,7 +199,8 @@ export class Library extends EventEmitter<LibraryEvents> {
       provenance: this.provenance.peek(journal),
       addedAt: record.addedAt,
       heldElsewhere: holders?.summary() ?? null,
-      restoring: journal.writeHold ? 'catching-up' : null
+      restoring: journal.writeHold ? 'catching-up' : null,
+      collecting: journal.writable ? this.collections.of(key) : []
     }
   }
 
@@ -351,7 +366,47 @@ export class Library extends EventEmitter<LibraryEvents> {
     return options.makeActive ? this.setActive(forkKey) : this.item(forkKey)
   }
 
+  /**
+   * Starts collecting into `into` (default: the active journal) every entry of the journal `from`
+   * names (a key or link; added to the library if it is not there), now and whenever both can be
+   * reached, each once. Refused for a journal that cannot be read here.
+   */
+  async collectFrom(from: string, into?: string): Promise<LibraryItem> {
+    const destination = this.journal(into)
+    if (!destination.writable) throw new ApiError('read-only', 'Only a journal you write can collect entries from another.', 'journal')
+    const parsed = parseJournalLink(from)
+    const key = parsed && safeNormalize(parsed.key)
+    if (!key) throw new ApiError('bad-request', KEY_HELP, 'from')
+    if (key === destination.id) throw new ApiError('bad-request', 'A journal cannot collect from itself.', 'from')
+    const known = this.file.find(key) !== undefined
+    await this.add(from)
+    let source: Journal
+    try {
+      source = await this.whenReadable(key, FIND_FOR_FORK_MS)
+    } catch (error) {
+      // Added only to be collected from and not readable: it is not kept.
+      if (!known && this.held.has(key)) await this.forgetHeld(key, this.held.get(key)!)
+      if (error instanceof ApiError && error.code === 'private') throw new ApiError('private', COLLECT_PRIVATE_MESSAGE, 'from')
+      throw error
+    }
+    await this.collections.start(destination, source)
+    return this.item(destination.id)
+  }
+
+  /** Stops collecting into `into` (default: the active journal) from `from`; what came in stays. */
+  async stopCollecting(from: string, into?: string): Promise<LibraryItem> {
+    const destination = this.journal(into)
+    const parsed = parseJournalLink(from)
+    const key = parsed && safeNormalize(parsed.key)
+    if (!key || !(await this.collections.stop(destination.id, key))) {
+      throw new ApiError('not-found', 'This journal does not collect from that one.', 'from')
+    }
+    return this.item(destination.id)
+  }
+
   async close(): Promise<void> {
+    // Copies in flight stop first: they write into journals closed below.
+    await this.collections.close()
     this.closed = true
     this.pacer.close()
     for (const { seeder, holders } of this.open.values()) {
@@ -382,6 +437,7 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   /** Takes a journal out of the library (the checks are the caller's) and stops serving it. */
   private async forget(key: string, journal: Journal): Promise<void> {
+    await this.collections.forgetJournal(key)
     this.stopServing(key)
     await this.file.remove(key)
     await this.swarm.leave(journal)
@@ -490,6 +546,7 @@ export class Library extends EventEmitter<LibraryEvents> {
       heldElsewhere: null,
       provenance: null,
       addedAt: record.addedAt,
+      collecting: [],
       ...(record.wrongReadKey ? { wrongReadKey: true } : {})
     }
   }

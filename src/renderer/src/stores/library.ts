@@ -111,6 +111,15 @@ export const useLibraryStore = defineStore('library', () => {
     return item
   }
 
+  /** Stops `journal` collecting from `from`; what came in stays. */
+  async function stopCollecting(journal: string, from: string): Promise<void> {
+    try {
+      upsert(await withBusy(`${journal}<${from}`, () => useApi().stopCollecting({ journal, from })))
+    } catch (err) {
+      useNoticeStore().report(err, 'Could not stop collecting')
+    }
+  }
+
   /**
    * Removes a journal. 'needs-confirmation' means the services consider it writable and want the
    * second confirmation; the dialog then asks for it instead of reporting an error.
@@ -126,5 +135,5 @@ export const useLibraryStore = defineStore('library', () => {
     return 'removed'
   }
 
-  return { items, loaded, busy, groups, active, start, load, byKey, add, create, setActive, setSeeding, fork, remove }
+  return { items, loaded, busy, groups, active, start, load, byKey, add, create, setActive, setSeeding, stopCollecting, fork, remove }
 })
