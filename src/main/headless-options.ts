@@ -12,6 +12,10 @@ export interface HeadlessOptions {
   bootstrap?: BootstrapNode[]
   /** Journals to follow and seed (`--seed KEY`, repeatable). */
   seed: string[]
+  /** Journals whose entries the active journal collects (`--collect-from LINK`, repeatable): an always-on host's calls. */
+  collectFrom: string[]
+  /** Entries of the active journal older than this many days are deleted and erased (`--keep-days N`, a host's retention). */
+  keepDays?: number
   /** A hyper:// link given on the command line: added to the library and shown in the window. */
   link?: string
   /** Debug messages in the log, and details on the console (`--verbose`). */
@@ -28,6 +32,10 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
   --bootstrap H:P,…     DHT bootstrap nodes (all loopback = a local network on this machine)
   --seed KEY            follow and seed this journal (key or hyper:// link, a private one's
                         with its #encryptionKey=…; repeatable)
+  --collect-from LINK   the active journal collects every entry of this journal (an always-on
+                        host's private link, with its #encryptionKey=…; repeatable)
+  --keep-days N         delete the active journal's entries recorded more than N days ago and
+                        erase their audio (for a host whose calls a desktop collects)
   --public              a new data directory's first journal is public (default: private)
   --verbose             debug messages in the log (DIR/logs), and details on the console
   [hyper://KEY[+N]/]    a journal link to open in the window`
@@ -45,13 +53,16 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
       'ui-port': { type: 'string', default: '7350' },
       bootstrap: { type: 'string' },
       seed: { type: 'string', multiple: true },
+      'collect-from': { type: 'string', multiple: true },
+      'keep-days': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       public: { type: 'boolean', default: false }
     }
   })
   if (positionals.length > 1) throw new Error('Give at most one hyper:// link')
   const seed = values.seed ?? []
-  for (const key of [...seed, ...positionals]) {
+  const collectFrom = values['collect-from'] ?? []
+  for (const key of [...seed, ...collectFrom, ...positionals]) {
     if (!parseJournalLink(key)) throw new Error(`Not a journal key or link: ${key}\n${KEY_HELP}`)
   }
   return {
@@ -61,10 +72,19 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     uiPort: port(values['ui-port'], '--ui-port'),
     ...(values.bootstrap ? { bootstrap: parseBootstrap(values.bootstrap) } : {}),
     seed,
+    collectFrom,
+    ...(values['keep-days'] === undefined ? {} : { keepDays: keepDays(values['keep-days']) }),
     verbose: values.verbose,
     firstJournal: values.public ? 'public' : 'private',
     ...(positionals[0] ? { link: positionals[0] } : {})
   }
+}
+
+function keepDays(text: string): number {
+  const value = Number(text)
+  // A whole number of days, at least one: 0 would delete each call as it lands, before anyone collected it.
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) throw new Error('--keep-days must be a whole number of days, 1 or more')
+  return value
 }
 
 function port(text: string, flag: string): number {

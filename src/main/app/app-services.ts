@@ -7,6 +7,7 @@ import { checkedApi } from '../api/invoke'
 import { WebhookServer } from '../http/webhook-server'
 import { HAND_OVER_LIMIT_MS, IntakeService } from '../intake/intake-service'
 import { AudioImporter } from '../journal/audio-import'
+import { EntryRetention } from '../journal/entry-retention'
 import type { Journal } from '../journal/journal'
 import { JournalStore } from '../journal/journal-store'
 import { JournalKeys, type SecretSealer } from '../library/journal-keys'
@@ -32,6 +33,10 @@ export interface AppOptions {
   downloadConcurrency?: number
   /** Journals (keys or links) to follow and seed from the start (`--seed`, for always-on hosts). */
   seed?: string[]
+  /** Journals (links) the active journal collects from (`--collect-from`, a desktop taking an always-on host's calls). */
+  collectFrom?: string[]
+  /** The active journal keeps entries this many days (`--keep-days`, an always-on host's retention). */
+  keepDays?: number
   /** Shows a folder in the system's file manager: given by the desktop adapter, absent headless. */
   openFolder?: (path: string) => Promise<void>
   /** Seals private journals' read keys with the system's key store (Electron's safeStorage); absent headless. */
@@ -107,6 +112,19 @@ export class AppServices extends EventEmitter<AppEvents> {
       for (const link of options.seed ?? []) {
         const { item } = await library.add(link)
         if (!item.writable) await library.setSeeding(item.key, 'seeding')
+      }
+      // The same path as the window's "Calls arrive through an always-on host": a pair already
+      // collecting carries on as it was, so giving the flag at every start changes nothing.
+      for (const link of options.collectFrom ?? []) {
+        await library.collectFrom(link).then(
+          () => log.info({ from: link.split('#')[0] }, 'the active journal collects from this journal'),
+          (error: unknown) => log.warn({ err: error, from: link.split('#')[0] }, `not collecting from this journal: ${(error as Error).message}`)
+        )
+      }
+      if (options.keepDays !== undefined) {
+        const retention = new EntryRetention({ keepDays: options.keepDays, journal: () => library.active })
+        stack.opened('retention', retention, (service) => service.close())
+        retention.start()
       }
       // Reading a large journal's index cold takes most of a second; start now so the window's
       // first list comes from the cache instead of waiting for the disk.
