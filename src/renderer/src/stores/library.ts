@@ -111,6 +111,13 @@ export const useLibraryStore = defineStore('library', () => {
     return item
   }
 
+  /** Makes `journal` collect every entry of `from` (a key or link); throws the service's refusal, whose `field` is 'from' for a bad link. */
+  async function collectFrom(journal: string, from: string): Promise<LibraryItem> {
+    const item = await withBusy(`${journal}<`, () => useApi().collectFrom({ journal, from }))
+    upsert(item)
+    return item
+  }
+
   /** Stops `journal` collecting from `from`; what came in stays. */
   async function stopCollecting(journal: string, from: string): Promise<void> {
     try {
@@ -135,5 +142,5 @@ export const useLibraryStore = defineStore('library', () => {
     return 'removed'
   }
 
-  return { items, loaded, busy, groups, active, start, load, byKey, add, create, setActive, setSeeding, stopCollecting, fork, remove }
+  return { items, loaded, busy, groups, active, start, load, byKey, add, create, setActive, setSeeding, collectFrom, stopCollecting, fork, remove }
 })
