@@ -27,6 +27,7 @@ export class EntryRetention {
   constructor(private readonly options: RetentionOptions) {}
 
   start(): void {
+    log.info({ keepDays: this.options.keepDays }, `entries recorded more than ${this.options.keepDays} days ago are deleted and erased, checked now and every hour`)
     const check = (): void => {
       this.running = this.sweep().catch((error: unknown) => log.error({ err: error }, 'the retention check failed; it runs again in an hour'))
     }
