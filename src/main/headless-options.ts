@@ -12,6 +12,8 @@ export interface HeadlessOptions {
   bootstrap?: BootstrapNode[]
   /** Journals to follow and seed (`--seed KEY`, repeatable). */
   seed: string[]
+  /** Journals to publish on the public listener: web page, podcast feed, audio (`--publish KEY`, repeatable). */
+  publish: string[]
   /** A hyper:// link given on the command line: added to the library and shown in the window. */
   link?: string
   /** Debug messages in the log, and details on the console (`--verbose`). */
@@ -28,6 +30,9 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
   --bootstrap H:P,…     DHT bootstrap nodes (all loopback = a local network on this machine)
   --seed KEY            follow and seed this journal (key or hyper:// link, a private one's
                         with its #encryptionKey=…; repeatable)
+  --publish KEY         publish this journal on the webhook listener: a web page, a podcast
+                        feed and its audio (key or link, a private one's with its
+                        #encryptionKey=…; repeatable)
   --public              a new data directory's first journal is public (default: private)
   --verbose             debug messages in the log (DIR/logs), and details on the console
   [hyper://KEY[+N]/]    a journal link to open in the window`
@@ -45,13 +50,15 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
       'ui-port': { type: 'string', default: '7350' },
       bootstrap: { type: 'string' },
       seed: { type: 'string', multiple: true },
+      publish: { type: 'string', multiple: true },
       verbose: { type: 'boolean', default: false },
       public: { type: 'boolean', default: false }
     }
   })
   if (positionals.length > 1) throw new Error('Give at most one hyper:// link')
   const seed = values.seed ?? []
-  for (const key of [...seed, ...positionals]) {
+  const publish = values.publish ?? []
+  for (const key of [...seed, ...publish, ...positionals]) {
     if (!parseJournalLink(key)) throw new Error(`Not a journal key or link: ${key}\n${KEY_HELP}`)
   }
   return {
@@ -61,6 +68,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     uiPort: port(values['ui-port'], '--ui-port'),
     ...(values.bootstrap ? { bootstrap: parseBootstrap(values.bootstrap) } : {}),
     seed,
+    publish,
     verbose: values.verbose,
     firstJournal: values.public ? 'public' : 'private',
     ...(positionals[0] ? { link: positionals[0] } : {})
