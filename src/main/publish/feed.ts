@@ -6,7 +6,7 @@ import { audioHref, entryAnchor, escapeMarkup, formatUtc, publishedTitle, xmlSaf
 export interface FeedInput {
   /** The journal's name in the host's library. */
   title: string
-  /** Absolute URLs of the publication's page and feed (the enclosures are resolved against the page). */
+  /** Absolute URLs of the publication's page (ending in `/`: the enclosures are under it) and feed. */
   pageUrl: string
   feedUrl: string
   /** Keeps item guids stable and unique to this publication, and free of the journal's keys. */
@@ -42,25 +42,30 @@ export function renderFeed(input: FeedInput): string {
     '<itunes:explicit>false</itunes:explicit>\n<itunes:type>episodic</itunes:type>\n',
     input.private ? '<itunes:block>Yes</itunes:block>\n' : ''
   ]
+  // Per entry only what differs: 10,000 entries render in well under the 300 ms a cold feed may take.
+  const pageUrl = text(input.pageUrl)
+  const guidPrefix = text(`voice-journal:${input.publicationId}:`)
   for (const entry of input.entries) {
     const title = text(publishedTitle(entry))
-    const audioUrl = text(new URL(audioHref(entry), input.pageUrl).href)
+    // Entry paths are letters, digits, dashes, dots and slashes (isEntryPath): nothing to escape in them.
+    const audioUrl = `${pageUrl}${audioHref(entry)}`
     const seconds = Math.round(entry.durationMs / 1000)
     parts.push(
-      // The type from the path, which is checked, not from metadata a peer wrote.
-      '<item>\n',
-      `<title>${title}</title>\n`,
-      `<itunes:title>${title}</itunes:title>\n`,
-      `<link>${text(`${input.pageUrl}#${entryAnchor(entry)}`)}</link>\n`,
-      `<guid isPermaLink="false">${text(`voice-journal:${input.publicationId}:${entry.path}`)}</guid>\n`,
+      `<item>\n<title>${title}</title>\n<itunes:title>${title}</itunes:title>\n`,
+      `<link>${pageUrl}#${entryAnchor(entry)}</link>\n`,
+      `<guid isPermaLink="false">${guidPrefix}${entry.path}</guid>\n`,
       `<pubDate>${new Date(entry.mtime).toUTCString()}</pubDate>\n`,
-      `<description>${text(`${SOURCE_TEXT[entry.source] ?? 'A recording'} of ${formatDuration(entry.durationMs)}, made ${formatUtc(entry.mtime)}.`)}</description>\n`,
+      `<description>${sourceText(entry.source)} of ${formatDuration(entry.durationMs)}, made ${formatUtc(entry.mtime)}.</description>\n`,
+      // The type from the path, which is checked, not from metadata a peer wrote.
       `<enclosure url="${audioUrl}" length="${entry.size}" type="${MIME_TYPES[formatOfPath(entry.path)]}"/>\n`,
-      `<itunes:duration>${seconds}</itunes:duration>\n`,
-      '<itunes:episodeType>full</itunes:episodeType>\n',
-      '</item>\n'
+      `<itunes:duration>${seconds}</itunes:duration>\n<itunes:episodeType>full</itunes:episodeType>\n</item>\n`
     )
   }
   parts.push('</channel>\n</rss>\n')
   return parts.join('')
+}
+
+/** A peer's metadata may name any source (even `constructor`): only known ones are described. */
+function sourceText(source: string): string {
+  return Object.hasOwn(SOURCE_TEXT, source) ? SOURCE_TEXT[source as EntryDto['source']] : 'A recording'
 }

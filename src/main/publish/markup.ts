@@ -5,15 +5,22 @@ import type { EntryDto } from '#shared/dto'
  * could end a text or an attribute is escaped. Titles come from journals written by anyone.
  */
 export function escapeMarkup(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!)
+  // Most titles have nothing to escape: testing first saves a feed of 10,000 entries tens of milliseconds.
+  return MARKUP.test(text) ? text.replace(MARKUP_ALL, (char) => ESCAPES[char]!) : text
 }
+
+const MARKUP = /[&<>"']/
+const MARKUP_ALL = /[&<>"']/g
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
 /** Characters XML 1.0 forbids anywhere (control characters a peer's title may carry): a feed with one does not parse. */
 export function xmlSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+  return NOT_XML.test(text) ? text.replace(NOT_XML_ALL, '') : text
 }
+
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
+const NOT_XML_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 

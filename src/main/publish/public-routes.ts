@@ -19,7 +19,7 @@ const LIMIT = { burst: 300, perSecond: 30 }
 /** Changes whenever the renderers' output changes for the same journal, so old ETags stop matching. */
 const RENDER_FORMAT = '1'
 
-type Rendered = { etag: string; body: string }
+type Rendered = { etag: string; body: Uint8Array<ArrayBuffer> }
 type Kind = 'page' | 'feed'
 
 /**
@@ -59,10 +59,10 @@ export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
     const cacheKey = `${published.id}:${kind}`
     let cached = rendered.get(cacheKey)
     if (cached?.etag !== etag) {
-      cached = { etag, body: await render(published, kind) }
+      cached = { etag, body: new TextEncoder().encode(await render(published, kind)) }
       rendered.set(cacheKey, cached)
     }
-    const body = Buffer.from(cached.body)
+    const body = cached.body
     headers['Content-Type'] = kind === 'page' ? 'text/html; charset=utf-8' : 'application/rss+xml; charset=utf-8'
     headers['Content-Length'] = String(body.byteLength)
     if (kind === 'page') headers['Content-Security-Policy'] = PAGE_CSP
