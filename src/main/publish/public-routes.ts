@@ -65,7 +65,8 @@ export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
     const body = cached.body
     headers['Content-Type'] = kind === 'page' ? 'text/html; charset=utf-8' : 'application/rss+xml; charset=utf-8'
     headers['Content-Length'] = String(body.byteLength)
-    if (kind === 'page') headers['Content-Security-Policy'] = PAGE_CSP
+    // The scanner cannot read a policy held in a constant: it is PAGE_CSP (page.ts), checked in publish-rendering.test.ts.
+    if (kind === 'page') headers['Content-Security-Policy'] = PAGE_CSP // eng-disable CSP_GLOBAL_CHECK
     return new Response(c.req.method === 'HEAD' ? null : body, { status: 200, headers })
   }
 
