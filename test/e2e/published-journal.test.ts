@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert'
 import { readFile } from 'node:fs/promises'
-import { request as httpRequest } from 'node:http'
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
+import { gunzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
 import { parseFeed } from '@rowanmanning/feed-parser'
 import { decode as decodeKey } from 'hypercore-id-encoding'
@@ -31,6 +32,19 @@ function keySpellings(link: string): string[] {
   const parsed = parseJournalLink(link)!
   const keys = [parsed.key, ...(parsed.encryptionKey ? [parsed.encryptionKey] : [])]
   return keys.flatMap((key) => [key, decodeKey(key).toString('hex'), decodeKey(key).toString('base64url')])
+}
+
+/** A GET or HEAD without fetch's own Accept-Encoding and decompression: the bytes as sent. */
+function rawGet(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
 }
 
 /** A request exactly as written, path included: fetch would resolve `..` before sending. */
@@ -134,18 +148,25 @@ describe('a host publishes a journal to the web and to podcast apps', () => {
     assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first')
   })
 
-  it('page and feed carry the journal version as ETag: If-None-Match gets 304, HEAD the headers alone', async () => {
+  it('page and feed carry the journal version as ETag: If-None-Match gets 304, HEAD the headers alone; gzip for clients that take it', async () => {
     for (const url of [published.page, published.feed]) {
-      const first = await fetch(url)
-      const etag = first.headers.get('etag')!
+      const plain = await rawGet(url, {})
+      assert.equal(plain.headers['content-encoding'], undefined)
+      assert.equal(plain.headers['content-length'], String(plain.body.length))
+      const etag = plain.headers.etag as string
       assert.match(etag, /^"v\d+-/)
-      const again = await fetch(url, { headers: { 'If-None-Match': etag } })
+      const again = await rawGet(url, { 'If-None-Match': etag })
       assert.equal(again.status, 304)
-      assert.equal((await again.arrayBuffer()).byteLength, 0)
-      const head = await fetch(url, { method: 'HEAD' })
+      assert.equal(again.body.length, 0)
+      const head = await rawGet(url, {}, 'HEAD')
       assert.equal(head.status, 200)
-      assert.equal(head.headers.get('etag'), etag)
-      assert.equal(head.headers.get('content-length'), String((await first.arrayBuffer()).byteLength))
+      assert.equal(head.headers.etag, etag)
+      assert.equal(head.headers['content-length'], String(plain.body.length))
+      const compressed = await rawGet(url, { 'Accept-Encoding': 'gzip' })
+      assert.equal(compressed.headers['content-encoding'], 'gzip')
+      assert.ok(gunzipSync(compressed.body).equals(plain.body), 'the same document, gzipped')
+      assert.equal((await rawGet(url, { 'Accept-Encoding': 'gzip', 'If-None-Match': compressed.headers.etag as string })).status, 304)
+      assert.equal((await rawGet(url, { 'Accept-Encoding': 'gzip;q=0' })).headers['content-encoding'], undefined)
     }
   })
 

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
 import type { Context, Hono } from 'hono'
 import { respondWithAudio } from '../http/audio-response'
 import { renderFeed } from './feed'
@@ -19,7 +21,10 @@ const LIMIT = { burst: 300, perSecond: 30 }
 /** Changes whenever the renderers' output changes for the same journal, so old ETags stop matching. */
 const RENDER_FORMAT = '1'
 
-type Rendered = { etag: string; body: Uint8Array<ArrayBuffer> }
+const gzipAsync = promisify(gzip)
+
+/** A rendering, and its gzipped form once a client that takes gzip asked (made once, off the event loop). */
+type Rendered = { etag: string; body: Uint8Array<ArrayBuffer>; gzipped?: Promise<Uint8Array<ArrayBuffer>> }
 type Kind = 'page' | 'feed'
 
 /**
@@ -49,20 +54,30 @@ export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
     if (!published) return notFound()
     // The version is known without reading the journal: a client whose copy is current costs nothing more.
     const etag = `"v${published.journal.drive.version}-${digest(published.id, published.name, publisher.urlsOf(published.key)?.page ?? '', kind)}"`
+    // A 10,000-entry feed is 5 MB of XML and a tenth of that gzipped; every podcast app takes gzip.
+    const gzipped = acceptsGzip(c.req.header('accept-encoding'))
     const headers: Record<string, string> = {
-      ETag: etag,
+      // Each encoding its own tag, as strong ETags must be; either one revalidates.
+      ETag: gzipped ? gzipTag(etag) : etag,
+      Vary: 'Accept-Encoding',
       // Always revalidated: the ETag answers in a moment, and a new entry shows at once.
       'Cache-Control': published.private ? 'private, no-cache' : 'no-cache',
       ...(published.private ? { 'X-Robots-Tag': 'noindex, nofollow' } : {})
     }
-    if (matches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers })
+    const ifNoneMatch = c.req.header('if-none-match')
+    if (matches(ifNoneMatch, etag) || matches(ifNoneMatch, gzipTag(etag))) return new Response(null, { status: 304, headers })
     const cacheKey = `${published.id}:${kind}`
     let cached = rendered.get(cacheKey)
     if (cached?.etag !== etag) {
       cached = { etag, body: new TextEncoder().encode(await render(published, kind)) }
       rendered.set(cacheKey, cached)
     }
-    const body = cached.body
+    let body = cached.body
+    if (gzipped) {
+      cached.gzipped ??= gzipAsync(cached.body).then((bytes) => new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength))
+      body = await cached.gzipped
+      headers['Content-Encoding'] = 'gzip'
+    }
     headers['Content-Type'] = kind === 'page' ? 'text/html; charset=utf-8' : 'application/rss+xml; charset=utf-8'
     headers['Content-Length'] = String(body.byteLength)
     // The scanner cannot read a policy held in a constant: it is PAGE_CSP (page.ts), checked in publish-rendering.test.ts.
@@ -110,5 +125,18 @@ function matches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => {
     const trimmed = tag.trim()
     return trimmed === '*' || trimmed.replace(/^W\//, '') === etag
+  })
+}
+
+function gzipTag(etag: string): string {
+  return `${etag.slice(0, -1)}-gz"`
+}
+
+/** Accept-Encoding names gzip (or `*`) without refusing it (`q=0`). */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';')
+    const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='))
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0)
   })
 }
