@@ -16,6 +16,8 @@ export interface HeadlessOptions {
   collectFrom: string[]
   /** Entries of the active journal older than this many days are deleted and erased (`--keep-days N`, a host's retention). */
   keepDays?: number
+  /** Journals to publish on the public listener: web page, podcast feed, audio (`--publish KEY`, repeatable). */
+  publish: string[]
   /** A hyper:// link given on the command line: added to the library and shown in the window. */
   link?: string
   /** Debug messages in the log, and details on the console (`--verbose`). */
@@ -36,6 +38,9 @@ export const HEADLESS_USAGE = `Usage: npm run serve -- [options]
                         host's private link, with its #encryptionKey=…; repeatable)
   --keep-days N         delete the active journal's entries recorded more than N days ago and
                         erase their audio (for a host whose calls a desktop collects)
+  --publish KEY         publish this journal on the webhook listener: a web page, a podcast
+                        feed and its audio (key or link, a private one's with its
+                        #encryptionKey=…; repeatable)
   --public              a new data directory's first journal is public (default: private)
   --verbose             debug messages in the log (DIR/logs), and details on the console
   [hyper://KEY[+N]/]    a journal link to open in the window`
@@ -55,6 +60,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
       seed: { type: 'string', multiple: true },
       'collect-from': { type: 'string', multiple: true },
       'keep-days': { type: 'string' },
+      publish: { type: 'string', multiple: true },
       verbose: { type: 'boolean', default: false },
       public: { type: 'boolean', default: false }
     }
@@ -62,7 +68,8 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
   if (positionals.length > 1) throw new Error('Give at most one hyper:// link')
   const seed = values.seed ?? []
   const collectFrom = values['collect-from'] ?? []
-  for (const key of [...seed, ...collectFrom, ...positionals]) {
+  const publish = values.publish ?? []
+  for (const key of [...seed, ...collectFrom, ...publish, ...positionals]) {
     if (!parseJournalLink(key)) throw new Error(`Not a journal key or link: ${key}\n${KEY_HELP}`)
   }
   return {
@@ -74,6 +81,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     seed,
     collectFrom,
     ...(values['keep-days'] === undefined ? {} : { keepDays: keepDays(values['keep-days']) }),
+    publish,
     verbose: values.verbose,
     firstJournal: values.public ? 'public' : 'private',
     ...(positionals[0] ? { link: positionals[0] } : {})

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       webhookUrl: publicUrl ? `${publicUrl}/webhooks` : `http://${localHost}:${webhookPort}/webhooks`,
       localWebhookUrl: `http://${localHost}:${webhookPort}/webhooks`,
       uiUrl,
+      published: services.publisher.list(),
       dataDir: options.dataDir,
       logFile: currentLogFile()
     })

@@ -47,6 +47,8 @@ export interface JournalInfo {
   active: boolean
   /** Where a fork came from; null for an original journal. */
   provenance: Provenance | null
+  /** Published by this host on its public listener (`--publish`): the web page and podcast feed addresses. */
+  published?: { page: string; feed: string }
 }
 
 export interface JournalStatus {

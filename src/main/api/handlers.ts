@@ -9,6 +9,7 @@ import type { Journal } from '../journal/journal'
 import type { Library } from '../library/library'
 import type { JournalBackups } from '../identity/journal-backups'
 import type { RestoredJournalGates } from '../identity/restored-journal-gates'
+import type { Publisher } from '../publish/publisher'
 
 export interface HandlerContext {
   /** Every journal the window can show; imports go to its active one. */
@@ -19,6 +20,8 @@ export interface HandlerContext {
   /** Restored journals catching up with their peers, and the backup they came from. */
   restored: RestoredJournalGates
   backups: JournalBackups
+  /** Where the host publishes its journals; absent, nothing is published. */
+  publisher?: Publisher
   /** Shows a folder in the system's file manager; only the desktop app can (see AppOptions.openFolder). */
   openFolder?: (path: string) => Promise<void>
 }
@@ -35,7 +38,11 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
   return {
     // A journal held without being readable (private, or not found yet) answers the window's
     // reads with its header and status and nothing else.
-    getJournal: async (args) => library.heldView(args.journal)?.info ?? library.info(journal(args)),
+    getJournal: async (args) => {
+      const info = library.heldView(args.journal)?.info ?? (await library.info(journal(args)))
+      const published = context.publisher?.urlsOf(info.key)
+      return published ? { ...info, published } : info
+    },
     getStatus: async (args) => library.heldView(args.journal)?.status ?? journal(args).status(),
     listEntries: async (args) => {
       if (library.heldView(args.journal)) return []

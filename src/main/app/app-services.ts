@@ -16,6 +16,8 @@ import { RestoredJournalGates } from '../identity/restored-journal-gates'
 import { Library } from '../library/library'
 import type { BootstrapNode } from '../network/bootstrap'
 import { SwarmService } from '../network/swarm-service'
+import { mountPublicRoutes } from '../publish/public-routes'
+import { Publisher } from '../publish/publisher'
 import type { AppEvents } from './app-events'
 import { type CloseFailure, ServiceStack } from './service-stack'
 import { SettingsStore } from './settings'
@@ -45,6 +47,8 @@ export interface AppOptions {
   firstJournal?: 'private' | 'public'
   /** Asks where to save a backup (the desktop app's save dialog); headless, backups go to the data directory. */
   chooseBackupFile?: ChooseBackupFile
+  /** Journals (keys or links) to publish on the public listener: web page, podcast feed, audio (`--publish`). */
+  publish?: string[]
 }
 
 /**
@@ -67,13 +71,15 @@ export class AppServices extends EventEmitter<AppEvents> {
     readonly importer: AudioImporter,
     readonly webhooks: WebhookServer,
     readonly intake: IntakeService,
+    /** What this host publishes on its public listener, and where. */
+    readonly publisher: Publisher,
     private readonly stack: ServiceStack,
     restored: RestoredJournalGates,
     backups: JournalBackups,
     openFolder?: (path: string) => Promise<void>
   ) {
     super()
-    this.handlers = createApiHandlers({ library, importer, settings, intake, restored, backups, ...(openFolder ? { openFolder } : {}) })
+    this.handlers = createApiHandlers({ library, importer, settings, intake, restored, backups, publisher, ...(openFolder ? { openFolder } : {}) })
     this.api = checkedApi(this.handlers)
     library.on('library', (items) => this.emit('library', items))
     library.on('status', (status) => this.emit('status', status))
@@ -130,6 +136,14 @@ export class AppServices extends EventEmitter<AppEvents> {
       // first list comes from the cache instead of waiting for the disk.
       library.active.listEntries().catch((error: unknown) => log.error({ err: error }, "cannot warm the active journal's entry list"))
       const webhooks = new WebhookServer()
+      const publisher = await Publisher.boot({
+        dataDir: options.dataDir,
+        library,
+        links: options.publish ?? [],
+        // The same base as the webhook addresses given to Vonage; where it listens until one is set.
+        baseUrl: () => settings.value.publicUrl || new URL(webhooks.localUrl ?? 'http://127.0.0.1/').origin
+      })
+      mountPublicRoutes(webhooks.app, publisher)
       // Calls always land in whichever journal is active when they end.
       const intake = stack.opened(
         'phone intake',
@@ -145,7 +159,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       )
       // Closed before intake: no new webhook or call arrives while live calls are handed over.
       stack.opened('webhooks', webhooks, (server) => server.close())
-      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, stack, restored, backups, options.openFolder)
+      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, publisher, stack, restored, backups, options.openFolder)
     } catch (error) {
       await stack.closeAll()
       throw error

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { getRequestListener } from '@hono/node-server'
-import { Hono } from 'hono'
+import { getRequestListener, type HttpBindings } from '@hono/node-server'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { logger } from '../app/logging'
 
 const log = logger('webhooks')
@@ -24,6 +24,7 @@ export class WebhookServer {
   private listeningUrl: string | null = null
 
   constructor() {
+    this.app.use('*', refuseDotSegments)
     this.app.get('/healthz', (c) => c.text('ok'))
     this.app.notFound((c) => c.text('Not found', 404))
     this.app.onError((error, c) => {
@@ -57,4 +58,18 @@ export class WebhookServer {
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
+}
+
+/**
+ * A path with `.` or `..` segments (also percent-encoded, or with backslashes, which URL parsing
+ * takes for slashes) is refused as it came: parsing resolves them before routing, so
+ * `/p/<id>/../../x` would otherwise be answered as `/x`. Nothing this listener serves has one.
+ */
+const DOT_SEGMENT = /(^|[\\/])(\.|%2e){1,2}([\\/?#]|$)/i
+
+const refuseDotSegments: MiddlewareHandler = async (c, next) => {
+  // The request line as it came (absent when the app is called without the Node server, as in some tests).
+  const raw = (c.env as Partial<HttpBindings> | undefined)?.incoming?.url
+  if (raw && DOT_SEGMENT.test(raw)) return c.text('Not found', 404)
+  await next()
 }
