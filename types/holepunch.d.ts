@@ -63,6 +63,8 @@ declare module 'hyperdrive' {
     remoteFork: number
     /** The peer has told us its length at least once on this connection. */
     remoteSynced: boolean
+    /** The connection (Hyperswarm's NoiseSecretStream) this core is replicated over. */
+    stream: import('hyperswarm').SwarmConnection
   }
   export interface HypercoreLike {
     key: Buffer
@@ -163,6 +165,20 @@ declare module 'hyperdht' {
   }
   export default class HyperDHT {
     constructor(opts?: HyperDHTOptions)
+    /** The first bootstrap query has finished (whether or not any node answered). */
+    readonly bootstrapped: boolean
+    /** dht-rpc's health check: false once requests go unanswered. */
+    readonly online: boolean
+    /** Others cannot reach this computer's port unasked (until a DHT node's probe proves otherwise). */
+    readonly firewalled: boolean
+    /** This computer's address as DHT nodes see it (the NAT's sampled answer); null until one answered. */
+    readonly host: string | null
+    /** The port DHT nodes see; 0 when it differs per destination (a random NAT) or is unknown. */
+    readonly port: number
+    /** Nodes agree on the host but not the port: the NAT picks a new port per destination. */
+    readonly randomized: boolean
+    /** The sockets dht-rpc binds (internal, read only to tell which socket a connection runs on). */
+    readonly io: { serverSocket: unknown; clientSocket: unknown }
     ready(): Promise<void>
     destroy(opts?: { force?: boolean }): Promise<void>
   }
@@ -182,13 +198,30 @@ declare module 'hyperswarm' {
   import type { EventEmitter } from 'node:events'
   import type { Duplex } from 'node:stream'
   import type HyperDHT from 'hyperdht'
+  /** udx-native's stream under a connection: the UDP path and its counters. */
+  export interface UdxStreamLike {
+    /** The UDP socket it runs on (null before it connected). */
+    readonly socket: unknown
+    readonly remoteHost: string | null
+    readonly remotePort: number
+    readonly bytesTransmitted: number
+    readonly bytesReceived: number
+    /** Smoothed round-trip time, ms. */
+    readonly rtt: number
+  }
+  /** A Hyperswarm connection: @hyperswarm/secret-stream's NoiseSecretStream. */
+  export interface SwarmConnection extends Duplex {
+    readonly isInitiator: boolean
+    readonly remotePublicKey: Buffer
+    readonly rawStream: UdxStreamLike | null
+  }
   export interface PeerDiscovery {
     flushed(): Promise<void>
     destroy(): Promise<void>
   }
   export default class Hyperswarm extends EventEmitter {
     constructor(opts?: { dht?: HyperDHT })
-    readonly connections: Set<Duplex>
+    readonly connections: Set<SwarmConnection>
     readonly destroyed: boolean
     join(topic: Buffer, opts?: { server?: boolean; client?: boolean }): PeerDiscovery
     leave(topic: Buffer): Promise<void>

@@ -13,6 +13,7 @@ import type {
   JournalInfo,
   JournalStatus,
   LibraryItem,
+  NetworkStatus,
   SeedingState,
   VersionChange
 } from './dto'
@@ -166,6 +167,13 @@ export const API = {
    * folder. Resolves to where it went, or null when the save dialog was cancelled.
    */
   backUpJournals: method(v.strictObject({ passphrase: text('passphrase', 1000) })).returns<{ file: string | null }>(),
+
+  /**
+   * Whether the DHT answers, whether others can reach this computer (firewall, NAT kind), the
+   * address peers see, and per journal its connections: how each was made, bytes each way; with
+   * a one-line diagnosis. Read afresh at every call (the window polls it while Settings is open).
+   */
+  getNetwork: method(noArgs).returns<NetworkStatus>(),
 
   /** Settings with secrets redacted, and the webhook URLs to paste into Vonage. */
   getSettings: method(noArgs).returns<SettingsDto>(),

@@ -200,3 +200,61 @@ export interface VersionChange {
   /** The entry in the newer version (added, changed). */
   after?: EntryDto
 }
+
+/**
+ * How this computer sits on the network (Settings → Network, and `getNetwork` on the UI API).
+ * Read from hyperdht and the open connections each time it is asked (src/main/network/network-status.ts).
+ */
+export interface NetworkStatus {
+  /** At least one DHT node answered and requests are not going unanswered. */
+  dhtReachable: boolean
+  /** Others cannot open a connection to this computer unasked. */
+  firewalled: boolean
+  /**
+   * 'open': not firewalled. 'consistent': firewalled, but the NAT keeps one outside port, so
+   * holepunching usually works. 'random': the NAT picks a new port per destination (symmetric NAT).
+   * 'unknown': no DHT node has answered yet.
+   */
+  nat: 'open' | 'consistent' | 'random' | 'unknown'
+  /** This computer's address as DHT nodes see it; port 0 when it changes per destination; null until one answered. */
+  address: { host: string; port: number } | null
+  /** Every open connection (each carries whichever journals both sides hold). */
+  connections: number
+  journals: NetworkJournal[]
+  diagnosis: NetworkDiagnosis
+}
+
+export interface NetworkJournal {
+  key: string
+  name: string
+  connections: NetworkConnection[]
+}
+
+export interface NetworkConnection {
+  /** The peer's address as this computer reaches it. */
+  remoteHost: string
+  remotePort: number
+  /** The peer's key, z-base-32 (the same peer on every journal it shares with us). */
+  peer: string
+  /** This computer dialled (true) or the peer did. */
+  initiatedHere: boolean
+  /**
+   * 'direct': over the DHT's own socket, to an address one side announced.
+   * 'holepunched': over a socket hyperdht opened to punch through both NATs.
+   * 'unknown': the connection has no UDP path to look at (yet).
+   */
+  how: 'direct' | 'holepunched' | 'unknown'
+  /** Always false: the app configures no relays (hyperdht's `relayThrough`). */
+  relayed: boolean
+  bytesSent: number
+  bytesReceived: number
+  /** Round-trip time, ms. */
+  rttMs: number
+}
+
+export interface NetworkDiagnosis {
+  /** 'ok': others reach this computer directly. 'limited': some peers may not. 'offline': no network. */
+  level: 'ok' | 'limited' | 'offline'
+  /** One line in plain words, with what to do. */
+  text: string
+}

@@ -1,4 +1,5 @@
 import { ApiError, IMPORT_CHUNK_BYTES, type ApiHandlers } from '#shared/api'
+import type { NetworkStatus } from '#shared/dto'
 import { dirname } from 'node:path'
 import { currentLogFile } from '../app/logging'
 import type { SettingsStore } from '../app/settings'
@@ -22,6 +23,8 @@ export interface HandlerContext {
   backups: JournalBackups
   /** Where the host publishes its journals; absent, nothing is published. */
   publisher?: Publisher
+  /** The Network section's reading: the swarm's DHT and connections, over the library's journals. */
+  network: () => NetworkStatus
   /** Shows a folder in the system's file manager; only the desktop app can (see AppOptions.openFolder). */
   openFolder?: (path: string) => Promise<void>
 }
@@ -86,6 +89,7 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
     },
     backUpJournals: async (args) => context.backups.backUp(args.passphrase),
 
+    getNetwork: async () => context.network(),
     getSettings: async () => context.settings.toDto(),
     saveSettings: async (args) => {
       await context.settings.update(args)

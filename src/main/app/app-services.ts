@@ -79,7 +79,17 @@ export class AppServices extends EventEmitter<AppEvents> {
     openFolder?: (path: string) => Promise<void>
   ) {
     super()
-    this.handlers = createApiHandlers({ library, importer, settings, intake, restored, backups, publisher, ...(openFolder ? { openFolder } : {}) })
+    this.handlers = createApiHandlers({
+      library,
+      importer,
+      settings,
+      intake,
+      restored,
+      backups,
+      publisher,
+      network: () => swarm.networkStatus(library.networkMembers()),
+      ...(openFolder ? { openFolder } : {})
+    })
     this.api = checkedApi(this.handlers)
     library.on('library', (items) => this.emit('library', items))
     library.on('status', (status) => this.emit('status', status))

@@ -9,6 +9,7 @@ import { logger } from '../app/logging'
 import type { Journal } from '../journal/journal'
 import type { JournalStore } from '../journal/journal-store'
 import type { JournalSwarm } from '../network/journal-swarm'
+import type { NetworkMember } from '../network/network-status'
 import { BlindHost, type HeldJournalKind } from './blind-host'
 import { CollectLedger } from './collect-ledger'
 import { Collections } from './collections'
@@ -175,6 +176,14 @@ export class Library extends EventEmitter<LibraryEvents> {
 
   items(): LibraryItem[] {
     return this.file.records.flatMap((record) => (this.open.has(record.key) || this.held.has(record.key) ? [this.item(record.key)] : []))
+  }
+
+  /** Every journal with its index core, for the Network section (a held one too: it is served all the same). */
+  networkMembers(): NetworkMember[] {
+    return this.file.records.flatMap(({ key, name }) => {
+      const index = this.held.get(key)?.index ?? this.open.get(key)?.journal.drive.core
+      return index ? [{ key, name, index }] : []
+    })
   }
 
   item(key: string): LibraryItem {

@@ -4,6 +4,8 @@ import type Corestore from 'corestore'
 import type { PeerDiscovery } from 'hyperswarm'
 import { isLoopbackNetwork, type BootstrapNode } from './bootstrap'
 import type { JournalSwarm, SwarmMember } from './journal-swarm'
+import { readNetworkStatus, type NetworkMember } from './network-status'
+import type { NetworkStatus } from '#shared/dto'
 import { logger } from '../app/logging'
 
 const log = logger('swarm')
@@ -37,6 +39,11 @@ export class SwarmService implements JournalSwarm {
     return this.swarm.connections.size
   }
 
+  /** The DHT's view of this computer and what each connection carries, for these journals. */
+  networkStatus(journals: NetworkMember[]): NetworkStatus {
+    return readNetworkStatus({ dht: this.dht, connections: this.swarm.connections, journals })
+  }
+
   /** True once destroy() has run: no topic is announced and no connection is open. */
   get destroyed(): boolean {
     return this.swarm.destroyed
@@ -54,6 +61,11 @@ export class SwarmService implements JournalSwarm {
     this.topics.set(id, this.swarm.join(topic, { server: true, client: true }))
     const done = journal.findingPeers()
     this.swarm.flush().then(done, done)
+  }
+
+  /** Resolves once every journal joined so far has been announced and looked up once. */
+  flushed(): Promise<void> {
+    return this.swarm.flush()
   }
 
   async leave(journal: SwarmMember): Promise<void> {
