@@ -3,7 +3,7 @@ import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
 import type { Context, Hono } from 'hono'
 import { respondWithAudio } from '../http/audio-response'
-import { renderFeed } from './feed'
+import { feedPieces } from './feed'
 import { PAGE_CSP, renderPage } from './page'
 import { isPublicationId } from './publication-registry'
 import type { Publication, Publisher } from './publisher'
@@ -69,7 +69,7 @@ export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
     const cacheKey = `${published.id}:${kind}`
     let cached = rendered.get(cacheKey)
     if (cached?.etag !== etag) {
-      cached = { etag, body: new TextEncoder().encode(await render(published, kind)) }
+      cached = { etag, body: encodePieces(await render(published, kind)) }
       rendered.set(cacheKey, cached)
     }
     let body = cached.body
@@ -85,11 +85,11 @@ export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
     return new Response(c.req.method === 'HEAD' ? null : body, { status: 200, headers })
   }
 
-  const render = async (published: Publication, kind: Kind): Promise<string> => {
+  const render = async (published: Publication, kind: Kind): Promise<Iterable<string>> => {
     const entries = await published.journal.listEntries()
-    if (kind === 'page') return renderPage({ title: published.name, entries, private: published.private })
+    if (kind === 'page') return [renderPage({ title: published.name, entries, private: published.private })]
     const urls = publisher.urlsOf(published.key)!
-    return renderFeed({ title: published.name, pageUrl: urls.page, feedUrl: urls.feed, publicationId: published.id, entries, private: published.private })
+    return feedPieces({ title: published.name, pageUrl: urls.page, feedUrl: urls.feed, publicationId: published.id, entries, private: published.private })
   }
 
   app.on(['GET', 'HEAD'], `${PUBLIC_PREFIX}/:id/`, (c) => serve(c, 'page'))
@@ -109,6 +109,14 @@ export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
     return response
   })
   app.all(`${PUBLIC_PREFIX}/*`, (c) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? notFound() : c.text('Only GET and HEAD', 405, { Allow: 'GET, HEAD' })))
+}
+
+/** UTF-8, a piece at a time: each piece's string is garbage as soon as it is bytes (see feedPieces). */
+function encodePieces(pieces: Iterable<string>): Uint8Array<ArrayBuffer> {
+  const buffers: Buffer[] = []
+  for (const piece of pieces) buffers.push(Buffer.from(piece))
+  const body = Buffer.concat(buffers)
+  return new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength)
 }
 
 function notFound(): Response {
