@@ -31,9 +31,9 @@ export function formatUtc(ms: number): string {
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}, ${time} UTC`
 }
 
-/** An entry's title as the window names it: its own, or the time it was made. */
-export function publishedTitle(entry: Pick<EntryDto, 'title' | 'mtime'>): string {
-  return entry.title?.trim() || `Recording ${formatUtc(entry.mtime)}`
+/** An entry's title as the window names it: its own, or the time it was made (`made`, when the caller has it already). */
+export function publishedTitle(entry: Pick<EntryDto, 'title' | 'mtime'>, made?: string): string {
+  return entry.title?.trim() || `Recording ${made ?? formatUtc(entry.mtime)}`
 }
 
 /** The entry's audio under a publication: `audio/YYYY/MM/<id>.<ext>` (its path without /recordings/). */

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto'
-import { promisify } from 'node:util'
-import { gzip } from 'node:zlib'
 import type { Context, Hono } from 'hono'
 import { respondWithAudio } from '../http/audio-response'
-import { renderFeed } from './feed'
+import { feedPieces } from './feed'
 import { PAGE_CSP, renderPage } from './page'
 import { isPublicationId } from './publication-registry'
+import { RenderedDocument } from './rendered-document'
 import type { Publication, Publisher } from './publisher'
 import { rateLimit } from './rate-limit'
 
@@ -21,10 +20,6 @@ const LIMIT = { burst: 300, perSecond: 30 }
 /** Changes whenever the renderers' output changes for the same journal, so old ETags stop matching. */
 const RENDER_FORMAT = '1'
 
-const gzipAsync = promisify(gzip)
-
-/** A rendering, and its gzipped form once a client that takes gzip asked (made once, off the event loop). */
-type Rendered = { etag: string; body: Uint8Array<ArrayBuffer>; gzipped?: Promise<Uint8Array<ArrayBuffer>> }
 type Kind = 'page' | 'feed'
 
 /**
@@ -35,7 +30,7 @@ type Kind = 'page' | 'feed'
  */
 export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
   // One rendering per publication and kind, kept while the journal's version (and name) stays the same.
-  const rendered = new Map<string, Rendered>()
+  const rendered = new Map<string, RenderedDocument>()
 
   app.use(`${PUBLIC_PREFIX}/*`, rateLimit(LIMIT))
   app.use(`${PUBLIC_PREFIX}/*`, async (c, next) => {
@@ -69,27 +64,31 @@ export function mountPublicRoutes(app: Hono, publisher: Publisher): void {
     const cacheKey = `${published.id}:${kind}`
     let cached = rendered.get(cacheKey)
     if (cached?.etag !== etag) {
-      cached = { etag, body: new TextEncoder().encode(await render(published, kind)) }
+      cached = new RenderedDocument(etag, (await render(published, kind))[Symbol.iterator]())
       rendered.set(cacheKey, cached)
     }
-    let body = cached.body
-    if (gzipped) {
-      cached.gzipped ??= gzipAsync(cached.body).then((bytes) => new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength))
-      body = await cached.gzipped
-      headers['Content-Encoding'] = 'gzip'
-    }
     headers['Content-Type'] = kind === 'page' ? 'text/html; charset=utf-8' : 'application/rss+xml; charset=utf-8'
-    headers['Content-Length'] = String(body.byteLength)
+    let body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>
+    if (gzipped) {
+      headers['Content-Encoding'] = 'gzip'
+      const { bytes, stream } = cached.gzip()
+      // The first GET of a new rendering is sent as it is made, without a length (chunked).
+      if (stream && c.req.method !== 'HEAD') body = stream
+      else body = await bytes
+    } else {
+      body = await cached.plainBytes()
+    }
+    if (body instanceof Uint8Array) headers['Content-Length'] = String(body.byteLength)
     // The scanner cannot read a policy held in a constant: it is PAGE_CSP (page.ts), checked in publish-rendering.test.ts.
     if (kind === 'page') headers['Content-Security-Policy'] = PAGE_CSP // eng-disable CSP_GLOBAL_CHECK
     return new Response(c.req.method === 'HEAD' ? null : body, { status: 200, headers })
   }
 
-  const render = async (published: Publication, kind: Kind): Promise<string> => {
+  const render = async (published: Publication, kind: Kind): Promise<Iterable<string>> => {
     const entries = await published.journal.listEntries()
-    if (kind === 'page') return renderPage({ title: published.name, entries, private: published.private })
+    if (kind === 'page') return [renderPage({ title: published.name, entries, private: published.private })]
     const urls = publisher.urlsOf(published.key)!
-    return renderFeed({ title: published.name, pageUrl: urls.page, feedUrl: urls.feed, publicationId: published.id, entries, private: published.private })
+    return feedPieces({ title: published.name, pageUrl: urls.page, feedUrl: urls.feed, publicationId: published.id, entries, private: published.private })
   }
 
   app.on(['GET', 'HEAD'], `${PUBLIC_PREFIX}/:id/`, (c) => serve(c, 'page'))
