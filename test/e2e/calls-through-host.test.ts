@@ -1,16 +1,13 @@
 import { strict as assert } from 'node:assert'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, afterEach, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { callerAudioDir, CALLER_AUDIO_FILES, loadCallerAudio, VonageSimulator, type CallerAudio } from '@voice-journal/vonage-sim'
-import type { Browser } from 'playwright'
 import type { Collection, EntryDto, JournalStatus, LibraryItem } from '#shared/dto'
 import { BOTH_SCHEMES, expectAccessible } from '../helpers/axe'
-import { launchChromium } from '../helpers/browser'
-import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
-import { makeTempDir } from '../helpers/temp-dir'
-import { startTestnet } from '../helpers/testnet'
+import type { HeadlessApp } from '../helpers/headless-process'
 import { waitFor } from '../helpers/wait-for'
+import { testnetPeers, type TestnetPeer } from './pages/testnet-peers'
 import { openAppWindow } from './pages/window-session'
 
 const PEER_WAIT_MS = 60_000
@@ -23,51 +20,14 @@ const CALLS = 5
 // A, the desktop (a headless process whose window is driven in Chromium), is told H's private
 // link in Settings → Phone intake and collects every call into its own journal, once each.
 describe('calls arrive through an always-on host', () => {
-  let network: Awaited<ReturnType<typeof startTestnet>>
-  let browser: Browser
-  const cleanups: Array<() => Promise<void>> = []
-
-  before(async () => {
-    network = await startTestnet()
-    browser = await launchChromium()
-  })
-  // Every test's peers, windows and directories go with it: the next test starts on a quiet machine.
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  })
-  after(async () => {
-    await browser?.close()
-    await network?.testnet.destroy()
-  })
-
-  interface Peer {
-    /** The current run; replaced by `start`. */
-    app: HeadlessApp
-    dir: string
-    stop(): Promise<void>
-    /** Comes back on the same data directory, with the same arguments. */
-    start(): Promise<void>
-  }
-
-  async function startPeer(env: NodeJS.ProcessEnv = {}): Promise<Peer> {
-    const { dir, cleanup } = await makeTempDir()
-    const peer: Peer = {
-      app: await startHeadless(dir, ['--bootstrap', network.bootstrap], env),
-      dir,
-      stop: async () => void (await peer.app.stop()),
-      start: async () => void (peer.app = await peer.app.startAgain())
-    }
-    cleanups.push(async () => {
-      await peer.stop()
-      await cleanup()
-    })
-    return peer
-  }
+  const peers = testnetPeers()
+  type Peer = TestnetPeer
+  const startPeer = (env: NodeJS.ProcessEnv = {}): Promise<Peer> => peers.startPeer([], { env })
 
   /** H, taking calls in record mode from a simulated Vonage account; the caller says `audio`. */
   async function startHost(audio?: CallerAudio): Promise<{ h: Peer; call: () => Promise<void> }> {
     const simulator = await VonageSimulator.start()
-    cleanups.push(() => simulator.close())
+    peers.onCleanup(() => simulator.close())
     const h = await startPeer({ ...simulator.appEnvironment(), JOURNAL_MODE: 'record' })
     assert.equal(h.app.info.private, true, "the host's journal is private")
     assert.match(h.app.info.link, /#encryptionKey=/, 'its printed link is the private link')
@@ -87,7 +47,7 @@ describe('calls arrive through an always-on host', () => {
 
   /** In A's window: Settings → Phone intake → the host's link, from the keyboard; the state shows below it. */
   async function collectThroughWindow(a: Peer, h: Peer): Promise<void> {
-    const window = await openAppWindow(browser, a.app)
+    const window = await openAppWindow(peers.browser(), a.app)
     try {
       const { page } = window
       await page.getByTestId('nav-settings').click()
@@ -155,8 +115,7 @@ describe('calls arrive through an always-on host', () => {
   it('a desktop killed while it copies the calls ends with each of them once after a restart', async (t) => {
     // Long calls (about 25 minutes of speech each, 6 MB of MP3) keep A copying long enough to be
     // caught at it: the bundled speech's MP3 frames, repeated.
-    const { dir, cleanup } = await makeTempDir()
-    cleanups.push(cleanup)
+    const dir = await peers.tempDir()
     const speech = await readFile(join(callerAudioDir(), CALLER_AUDIO_FILES[1]))
     const longFile = join(dir, 'long-call.mp3')
     await writeFile(longFile, Buffer.concat(Array.from({ length: 160 }, () => speech)))
@@ -192,8 +151,7 @@ describe('calls arrive through an always-on host', () => {
   it("refuses a bad link at its field, shows the host's state under it, and stops from the keyboard", async () => {
     const { h } = await startHost()
     const a = await startPeer()
-    const window = await openAppWindow(browser, a.app)
-    cleanups.push(window.close)
+    const window = await peers.openWindow(a.app)
     const { page } = window
     await page.getByTestId('nav-settings').click()
     const section = page.getByTestId('host-calls')

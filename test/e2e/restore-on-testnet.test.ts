@@ -1,19 +1,15 @@
 import { strict as assert } from 'node:assert'
 import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { VonageSimulator } from '@voice-journal/vonage-sim'
-import type { Browser } from 'playwright'
 import type { EntryDto, HistoryItem, HistoryPage, JournalStatus, LibraryItem } from '#shared/dto'
 import type { IntakeStatus } from '#shared/intake'
-import { launchChromium } from '../helpers/browser'
 import { HELLO_MP3, HELLO_WAV } from '../helpers/fixtures'
-import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
+import type { HeadlessApp } from '../helpers/headless-process'
 import { runIdentityCli } from '../helpers/identity-cli'
-import { makeTempDir } from '../helpers/temp-dir'
-import { startTestnet } from '../helpers/testnet'
 import { waitFor } from '../helpers/wait-for'
-import { openAppWindow, type AppWindow } from './pages/window-session'
+import { testnetPeers, type TestnetPeer } from './pages/testnet-peers'
 
 const PEER_WAIT_MS = 60_000
 const PASSPHRASE = 'restored on a testnet'
@@ -26,61 +22,8 @@ const PASSPHRASE = 'restored on a testnet'
 // the journal, and B would refuse what R writes. (test/unit/restore-catch-up.test.ts is the same
 // in one process over piped Corestores.)
 describe('a journal restored from a backup on a testnet, while a seeder holds a newer version', () => {
-  let network: Awaited<ReturnType<typeof startTestnet>>
-  let browser: Browser
-  const cleanups: Array<() => Promise<void>> = []
-
-  before(async () => {
-    network = await startTestnet()
-    browser = await launchChromium()
-  })
-  // Every test's peers, windows and directories go with it: the next test starts on a quiet machine.
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  })
-  after(async () => {
-    await browser?.close()
-    await network?.testnet.destroy()
-  })
-
-  interface Peer {
-    /** The current run; replaced by `start`. */
-    app: HeadlessApp
-    dir: string
-    /** Goes offline; the data directory stays. */
-    stop(): Promise<void>
-    /** Comes back on the same data directory, with the same arguments. */
-    start(): Promise<void>
-  }
-
-  /** A headless app on the testnet, on a fresh data directory or `dir`; stopped and removed after the test. */
-  async function startPeer(args: string[] = [], options: { dir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Peer> {
-    const temp = options.dir ? null : await makeTempDir()
-    const dir = options.dir ?? temp!.dir
-    const peer: Peer = {
-      app: await startHeadless(dir, ['--bootstrap', network.bootstrap, ...args], options.env ?? {}),
-      dir,
-      stop: async () => void (await peer.app.stop()),
-      start: async () => void (peer.app = await peer.app.startAgain())
-    }
-    cleanups.push(async () => {
-      await peer.stop()
-      await temp?.cleanup()
-    })
-    return peer
-  }
-
-  async function tempDir(): Promise<string> {
-    const { dir, cleanup } = await makeTempDir('restore-testnet-')
-    cleanups.push(cleanup)
-    return dir
-  }
-
-  async function openWindow(app: HeadlessApp): Promise<AppWindow> {
-    const window = await openAppWindow(browser, app)
-    cleanups.push(window.close)
-    return window
-  }
+  const { startPeer, tempDir, openWindow, onCleanup } = testnetPeers()
+  type Peer = TestnetPeer
 
   const itemOn = async (app: HeadlessApp, key: string): Promise<LibraryItem | undefined> => (await app.call<LibraryItem[]>('listLibrary')).find((item) => item.key === key)
   const versionOf = async (app: HeadlessApp, key: string): Promise<number> => (await app.call<JournalStatus>('getStatus', { journal: key })).version
@@ -125,7 +68,7 @@ describe('a journal restored from a backup on a testnet, while a seeder holds a 
     await a.app.importFile(HELLO_WAV)
 
     // The backup is made while A runs and B starts (it reads only A's keys, not B or the audio).
-    const backupFile = join(await tempDir(), 'a.vjbackup')
+    const backupFile = join(await tempDir('restore-testnet-'), 'a.vjbackup')
     const [b, backup] = await Promise.all([startPeer(['--seed', link]), runIdentityCli('backup', ['--data', a.dir, '--out', backupFile], PASSPHRASE)])
     assert.equal(backup.code, 0, backup.stderr)
     assert.match(backup.stdout, /Backed up 1 journal of your own \(My journal\)/)
@@ -133,7 +76,7 @@ describe('a journal restored from a backup on a testnet, while a seeder holds a 
 
     // A writes once more and B holds it; meanwhile the backup is restored into a new data
     // directory (the command writes only there, and nothing runs on it until A is gone).
-    const restoredDir = join(await tempDir(), 'restored')
+    const restoredDir = join(await tempDir('restore-testnet-'), 'restored')
     const [restore, bVersion] = await Promise.all([
       runIdentityCli('restore', ['--data', restoredDir, '--from', backupFile], PASSPHRASE),
       (async () => {
@@ -165,7 +108,7 @@ describe('a journal restored from a backup on a testnet, while a seeder holds a 
   /** R: the app started on the restored data directory, with a simulated Vonage account taking calls in record mode. */
   async function startRestored(lost: Lost): Promise<{ r: Peer; simulator: VonageSimulator }> {
     const simulator = await VonageSimulator.start()
-    cleanups.push(() => simulator.close())
+    onCleanup(() => simulator.close())
     const r = await startPeer([], { dir: lost.restoredDir, env: { ...simulator.appEnvironment(), JOURNAL_MODE: 'record' } })
     assert.deepEqual([r.app.info.key, r.app.info.private], [lost.key, true], 'the same private journal')
     // No greeting: what is tested is where the recording lands, not the call's first seconds.
@@ -207,7 +150,7 @@ describe('a journal restored from a backup on a testnet, while a seeder holds a 
       if (frozen) b.app.process.kill('SIGCONT')
       frozen = false
     }
-    cleanups.push(async () => thaw())
+    onCleanup(async () => thaw())
     // C, a reader with the link, starts meanwhile; it looks for the journal only later.
     const [{ r, simulator }, c] = await Promise.all([startRestored(lost), startPeer()])
     const window = await openWindow(r.app)
