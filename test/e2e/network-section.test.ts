@@ -1,42 +1,25 @@
 import { strict as assert } from 'node:assert'
 import { statSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { LibraryItem, NetworkStatus } from '#shared/dto'
 import { BOTH_SCHEMES, expectAccessible } from '../helpers/axe'
 import { HELLO_MP3 } from '../helpers/fixtures'
-import { startHeadless, type HeadlessApp } from '../helpers/headless-process'
-import { makeTempDir } from '../helpers/temp-dir'
-import { startTestnet } from '../helpers/testnet'
 import { waitFor } from '../helpers/wait-for'
-import { openPeerWindow, type WindowSession } from './pages/window-session'
+import { authorWithSeeder } from './pages/author-with-seeder'
 
 // The author's window and a host seeding its journal (`serve --seed <link>`, a separate process)
 // on one loopback testnet: Settings → Network shows what that network gives, read from the card's
 // own text and checked against what each app's `getNetwork` says.
 describe('Settings → Network', () => {
-  let network: Awaited<ReturnType<typeof startTestnet>>
-  let author: WindowSession
-  let seeder: { app: HeadlessApp; cleanup: () => Promise<void> } | null = null
-
-  before(async () => {
-    network = await startTestnet()
-    author = await openPeerWindow(network.bootstrap, { prepare: async (app) => void (await app.importFile(HELLO_MP3)) })
-  })
-
-  after(async () => {
-    await seeder?.app.stop()
-    await seeder?.cleanup()
-    await author?.close()
-    await network?.testnet.destroy()
-  })
+  const suite = authorWithSeeder()
 
   it('shows the DHT reached, this computer open at 127.0.0.1, and the seeder’s direct connection with its bytes', async () => {
+    const author = suite.author()
     const { app, page } = author
     const key = app.info.key
     const { link, name } = (await app.call<LibraryItem[]>('listLibrary')).find((item) => item.key === key)!
-    const data = await makeTempDir()
-    seeder = { app: await startHeadless(data.dir, ['--bootstrap', network.bootstrap, '--seed', link]), cleanup: data.cleanup }
-    await waitFor(async () => (await seeder!.app.call<LibraryItem[]>('listLibrary')).some((item) => item.key === key && item.seeding.complete), 'the seeder holds the journal', 60_000)
+    const seeder = await suite.startSeeder(link)
+    await waitFor(async () => (await seeder.call<LibraryItem[]>('listLibrary')).some((item) => item.key === key && item.seeding.complete), 'the seeder holds the journal', 60_000)
 
     await page.getByTestId('nav-settings').click()
     const card = page.getByTestId('network-settings')
@@ -44,7 +27,7 @@ describe('Settings → Network', () => {
     await row.waitFor({ timeout: 20_000 })
 
     const mine = await app.call<NetworkStatus>('getNetwork')
-    const theirs = await seeder.app.call<NetworkStatus>('getNetwork')
+    const theirs = await seeder.call<NetworkStatus>('getNetwork')
     const text = async (id: string): Promise<string> => ((await card.getByTestId(id).textContent()) ?? '').trim()
     assert.equal(await text('network-dht'), 'Reachable')
     assert.equal(await text('network-reachability'), 'Yes: not firewalled')
