@@ -20,7 +20,7 @@ import { cleanName, ForkRunner } from './fork-runner'
 import { Holders } from './holders'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { ProvenanceCache } from './provenance-cache'
-import { isDecodingError, readKeyOpens, WRONG_READ_KEY_IN_LINK, WRONG_READ_KEY_MESSAGE } from './read-key-check'
+import { isDecodingError, readKeyOpens, readKeyOpensLocalCopy, WRONG_READ_KEY_IN_LINK, WRONG_READ_KEY_MESSAGE } from './read-key-check'
 import { Seeder } from './seeder'
 
 const log = logger('library')
@@ -55,6 +55,8 @@ interface OpenJournal {
   seeder: Seeder | null
   /** Our own journals: who else holds a full copy. */
   holders: Holders | null
+  /** The read key it was opened with: what the window is told, even while a wrong one is being dropped. */
+  readKey: Buffer | null
 }
 
 /**
@@ -190,8 +192,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     const record = this.requireRecord(key)
     const host = this.held.get(key)
     if (host) return this.heldItem(record, host)
-    const { journal, seeder, holders } = this.open.get(key)!
-    const readKey = this.keys.get(key)
+    const { journal, seeder, holders, readKey } = this.open.get(key)!
     return {
       key,
       link: journalLink(key, undefined, readKey ? encodeKey(readKey) : undefined),
@@ -279,6 +280,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     const host = this.held.get(key)
     if (host && readKey) {
       // The private link of a journal hosted blind (or still unknown): from now on it is read.
+      if ((await readKeyOpensLocalCopy(this.journals.corestore, decodeKey(key), readKey)) === false) throw new ApiError('bad-request', WRONG_READ_KEY_IN_LINK, 'link')
       await this.keys.set(key, readKey)
       try {
         await this.makeReadable(key, host)
@@ -569,10 +571,15 @@ export class Library extends EventEmitter<LibraryEvents> {
   private async openRecord(record: LibraryRecord, opened?: Journal): Promise<void> {
     const readKey = this.keys.get(record.key)
     let journal = opened
+    if (!journal && !record.namespace && readKey && (await readKeyOpensLocalCopy(this.journals.corestore, decodeKey(record.key), readKey)) === false) {
+      // Someone else's journal whose first block is here and does not decrypt with the key it was added with.
+      await this.holdWithoutWrongKey(record.key)
+      return
+    }
     try {
       journal ??= record.namespace ? await this.journals.openOwn(record.namespace, readKey) : await this.journals.openRemote(record.key, readKey)
     } catch (error) {
-      // Someone else's journal whose first block is here and does not decrypt with the key it was added with.
+      // The same, should the first block have come in between.
       if (record.namespace || !readKey || !isDecodingError(error)) throw error
       await this.holdWithoutWrongKey(record.key)
       return
@@ -581,7 +588,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     const seeder = journal.writable ? null : new Seeder(journal, record.seeding)
     const holders = journal.writable ? new Holders(journal) : null
     holders?.on('change', () => this.pushLibrary())
-    this.open.set(journal.id, { journal, seeder, holders })
+    this.open.set(journal.id, { journal, seeder, holders, readKey })
     this.watch(journal, seeder)
     this.announcer.watch(journal)
     this.swarm.join(journal)

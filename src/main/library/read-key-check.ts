@@ -1,3 +1,4 @@
+import type Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import type { Journal } from '../journal/journal'
 
@@ -22,4 +23,23 @@ export function isDecodingError(error: unknown): boolean {
  */
 export function readKeyOpens(journal: Journal): Promise<boolean> {
   return Hyperbee.isHyperbee(journal.drive.core)
+}
+
+/**
+ * Whether `readKey` opens the journal with index core `key`, judged from its first block when that
+ * is on this disk already (held blind, or from an earlier run); null when it is not here yet. Asked
+ * before a drive is opened with the key, because opening is no test: the header of a block
+ * decrypted with a wrong key is noise, and noise sometimes decodes (then the drive opens, or fails
+ * with some other error), where checking that it is Hyperbee's header does not pass by chance.
+ */
+export async function readKeyOpensLocalCopy(corestore: Corestore, key: Buffer, readKey: Buffer): Promise<boolean | null> {
+  // Encryption belongs to the session: this one decrypts with the candidate key, the hold's does not decrypt.
+  const core = corestore.get({ key, encryptionKey: readKey })
+  try {
+    await core.ready()
+    if (!(await core.has(0))) return null
+    return await Hyperbee.isHyperbee(core, { wait: false })
+  } finally {
+    await core.close()
+  }
 }
