@@ -195,7 +195,7 @@ export const API = {
   /** The call log as CSV text (the window saves it as a file). */
   exportCallsCsv: method(noArgs).returns<{ fileName: string; csv: string }>(),
   /** Places a call from the built-in Vonage simulator to this app, through the real webhooks. */
-  simulateCall: method(allOptional({ mode: optional(v.picklist(INTAKE_MODES, 'mode must be "record" or "stream"')) })).returns<{ callUuid: string }>()
+  simulateCall: method(allOptional({ mode: optional(v.picklist(INTAKE_MODES, 'mode must be "record", "stream" or "hotline"')) })).returns<{ callUuid: string }>()
 }
 
 export type ApiMethod = keyof typeof API

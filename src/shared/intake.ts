@@ -50,6 +50,22 @@ export interface CallStatusChange {
   status: string
   at: number
 }
+/** How a hotline call ended for its caller. */
+export type HotlineOutcome = 'answered' | 'voicemail' | 'abandoned' | 'unanswered'
+
+/** A hotline call in the ledger: who was rung and what each did, who answered, how long the caller waited. */
+export interface HotlineLedger {
+  /** The hotline's name when the call came in. */
+  name: string
+  /** Every staff member rung, in the order of the list, with the last thing their phone did. */
+  rung: Array<{ name: string; status: string; at: number }>
+  answeredBy?: string
+  answeredAt?: number
+  /** From the caller's answer to a staff member joining, to voicemail, or to hanging up. */
+  waitedMs?: number
+  outcome?: HotlineOutcome
+}
+
 /** One call in the private call log (never written to a journal). */
 export interface CallDto {
   uuid: string
@@ -62,4 +78,6 @@ export interface CallDto {
   durationSeconds?: number
   /** The journal entry the call produced, once it exists. */
   entryPath?: string
+  /** Hotline mode: the ledger of this call. */
+  hotline?: HotlineLedger
 }

@@ -16,7 +16,13 @@ export const MAX_SECONDS_MIN = 3
 export const MAX_SECONDS_MAX = 7200
 /** The DTMF keys that can end a recording. */
 export const END_KEYS = ['#', '*', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const
-export const INTAKE_MODES = ['record', 'stream'] as const
+export const INTAKE_MODES = ['record', 'stream', 'hotline'] as const
+/** A conversation holds at most 50 legs: the caller and 49 staff. */
+export const HOTLINE_STAFF_MAX = 49
+export const RING_SECONDS_MIN = 5
+/** Vonage's `ringing_timer` limit. */
+export const RING_SECONDS_MAX = 120
+export const HOTLINE_NO_ANSWER = ['voicemail', 'hangup'] as const
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/
@@ -40,6 +46,39 @@ const phoneNumber = v.pipe(
   v.transform(normalizePhoneNumber),
   v.regex(/^\d{6,15}$/, 'Allowed callers must be phone numbers in international format, e.g. +44 7700 900123')
 )
+
+/** E.164: "+", then 7 to 15 digits, the first not 0 (spaces and dashes as people write them are fine). */
+const E164 = /^\+[1-9]\d{6,14}$/
+
+/** A number the app dials or shows as calling, kept in E.164 ("+" and digits; Vonage's API takes the digits). */
+const e164Number = (what: string, { optional = false } = {}) =>
+  v.pipe(
+    v.string(`${what} must be a phone number in international format, e.g. +44 7700 900123`),
+    v.trim(),
+    v.transform((text) => text.replace(/[\s().-]/g, '')),
+    v.check((text) => (optional && text === '') || E164.test(text), `${what} must be a phone number in international format starting with +, e.g. +44 7700 900123`)
+  )
+
+/** One member of the hotline's staff: who is rung, and the name they are greeted and announced by. */
+const staffMember = v.object(
+  {
+    name: v.pipe(v.string('Each staff member needs a name'), v.trim(), v.minLength(1, 'Each staff member needs a name'), v.maxLength(60, 'A staff name must be at most 60 characters')),
+    number: e164Number('Each staff number')
+  },
+  'Each staff member needs a name and a number'
+)
+
+/** "Ana:+447700900001, Ben:+447700900002" (HOTLINE_STAFF) as the staff list. */
+export function parseStaffList(text: string): Array<{ name: string; number: string }> {
+  return text
+    .split(/[,;\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      const colon = part.lastIndexOf(':')
+      return colon < 0 ? { name: '', number: part } : { name: part.slice(0, colon).trim(), number: part.slice(colon + 1).trim() }
+    })
+}
 
 const bootstrapNode = v.pipe(
   v.string(),
@@ -77,7 +116,35 @@ export const SettingsSchema = v.object({
   ),
   publicUrl: v.optional(address('Public URL'), ''),
   apiHost: v.optional(address('API host'), ''),
-  mode: v.optional(v.picklist(INTAKE_MODES, 'Mode must be "record" or "stream"'), 'record'),
+  mode: v.optional(v.picklist(INTAKE_MODES, 'Mode must be "record", "stream" or "hotline"'), 'record'),
+  /** Hotline mode: the number staff see calling them (the Vonage number), E.164. */
+  vonageNumber: v.optional(e164Number('Your Vonage number', { optional: true }), ''),
+  hotlineName: v.optional(v.pipe(trimmed(60, 'Hotline name must be at most 60 characters'), v.minLength(1, 'Give the hotline a name: staff hear it when they answer')), 'Hotline'),
+  /** What a hotline caller hears first; empty: a sentence built from the hotline's name. */
+  hotlineGreeting: v.optional(trimmed(GREETING_MAX, `Hotline greeting must be at most ${formatCount(GREETING_MAX)} characters`), ''),
+  /** Hold music: empty = the track bundled with the app (served on the webhook listener), or an http(s) address. */
+  holdMusicUrl: v.optional(address('Hold music'), ''),
+  hotlineStaff: v.optional(
+    v.pipe(
+      v.array(staffMember, 'Staff must be a list of names and numbers'),
+      v.maxLength(HOTLINE_STAFF_MAX, `A hotline can ring at most ${HOTLINE_STAFF_MAX} staff at once`),
+      v.check((staff) => new Set(staff.map((member) => member.number)).size === staff.length, 'Each staff number can be listed once')
+    ),
+    []
+  ),
+  ringSeconds: v.optional(
+    v.pipe(
+      v.number(`Ring time must be a number of seconds from ${RING_SECONDS_MIN} to ${RING_SECONDS_MAX}`),
+      v.integer('Ring time must be a whole number of seconds'),
+      v.minValue(RING_SECONDS_MIN, `Ring time must be from ${RING_SECONDS_MIN} to ${RING_SECONDS_MAX} seconds`),
+      v.maxValue(RING_SECONDS_MAX, `Ring time must be from ${RING_SECONDS_MIN} to ${RING_SECONDS_MAX} seconds`)
+    ),
+    30
+  ),
+  /** When no staff member answers: the caller leaves a message (a normal record entry), or hears a goodbye. */
+  hotlineNoAnswer: v.optional(v.picklist(HOTLINE_NO_ANSWER, 'When nobody answers must be "voicemail" or "hangup"'), 'voicemail'),
+  /** Whether staff are told the caller's number (in the whisper, and in the team's notifications). */
+  showCallerNumber: v.optional(flag('Staff may see the caller\'s number'), false),
   greeting: v.optional(
     trimmed(GREETING_MAX, `Greeting must be at most ${formatCount(GREETING_MAX)} characters`),
     'Welcome to your voice journal. Speak after the beep, and press star or hang up when you are done.'
@@ -140,7 +207,10 @@ export const SETTINGS_ENVIRONMENT = {
   VONAGE_SIGNATURE_SECRET: 'signatureSecret',
   PUBLIC_URL: 'publicUrl',
   VONAGE_API_HOST: 'apiHost',
-  JOURNAL_MODE: 'mode'
+  JOURNAL_MODE: 'mode',
+  VONAGE_NUMBER: 'vonageNumber',
+  HOTLINE_NAME: 'hotlineName',
+  HOTLINE_STAFF: 'hotlineStaff'
 } as const satisfies Record<string, SettingsField>
 
 /** The variable that fixes `field`, if any (the window names it beside a read-only field). */

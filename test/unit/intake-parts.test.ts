@@ -75,7 +75,7 @@ describe('call log', () => {
       assert.equal(first?.entryPath, '/recordings/2026/01/x.mp3')
       assert.equal(second?.uuid, 'bbbb')
       const csv = reopened.toCsv()
-      assert.match(csv, /^call_uuid,conversation_uuid,from,to,direction,started_at,duration_seconds,statuses,entry_path\r\n/)
+      assert.match(csv, /^call_uuid,conversation_uuid,from,to,direction,started_at,duration_seconds,statuses,entry_path,hotline,outcome,answered_by,waited_seconds,staff_rung\r\n/)
       assert.match(csv, /aaaa,CON-1,447700900001,447700900000,inbound,2026-01-01T10:00:00.000Z,60,started > completed,\/recordings\/2026\/01\/x.mp3/)
       assert.match(csv, /"'=HYPERLINK\(""x""\)"/, 'a formula in a caller id is defused')
     } finally {

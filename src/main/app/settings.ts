@@ -5,6 +5,7 @@ import * as v from 'valibot'
 import type { SettingsDto } from '#shared/intake'
 import {
   environmentVariableOf,
+  parseStaffList,
   SETTINGS_ENVIRONMENT,
   settingsFieldOf,
   SettingsSchema,
@@ -121,7 +122,7 @@ function readEnvironment(env: NodeJS.ProcessEnv): Partial<Settings> {
   for (const [variable, field] of Object.entries(SETTINGS_ENVIRONMENT)) {
     const raw = env[variable]?.trim()
     if (!raw) continue
-    const value = field === 'privateKey' ? readPrivateKey(raw) : raw
+    const value = field === 'privateKey' ? readPrivateKey(raw) : field === 'hotlineStaff' ? parseStaffList(raw) : raw
     overrides[field] = check(SettingsSchema.entries[field], value, (message) => `${variable}: ${message}`)
   }
   return overrides as Partial<Settings>

@@ -1,4 +1,4 @@
-import type { CallDto } from '#shared/intake'
+import type { CallDto, HotlineOutcome } from '#shared/intake'
 import { DurableLog } from './durable-log'
 import type { CallEvent } from './webhook-payloads'
 
@@ -6,6 +6,13 @@ import type { CallEvent } from './webhook-payloads'
 type LogLine =
   | { kind: 'event'; uuid: string; conversationUuid?: string; from?: string; to?: string; direction?: string; status: string; at: number; duration?: number }
   | { kind: 'entry'; uuid?: string; conversationUuid?: string; entryPath: string }
+  // Hotline mode, keyed by the caller's leg: the call was taken, a staff phone did something, the caller's outcome.
+  | { kind: 'hotline'; uuid: string; name: string; staff: string[]; at: number }
+  | { kind: 'staff'; uuid: string; name: string; status: string; at: number; conversationUuid?: string }
+  | { kind: 'outcome'; uuid: string; outcome: HotlineOutcome; waitedMs: number; answeredBy?: string; at: number }
+
+/** The hotline's lines, as the hotline writes them. */
+export type HotlineLine = Extract<LogLine, { kind: 'hotline' | 'staff' | 'outcome' }>
 
 /**
  * The private call log: who called and what happened, kept only on this machine (it holds phone
@@ -54,6 +61,15 @@ export class CallLog {
     await this.append(line)
   }
 
+  /**
+   * Writes a hotline line: the ledger of who was rung, who answered and how the call ended. A staff
+   * leg's conversation is the caller's, so the conversation's recording finds the call by it.
+   */
+  async recordHotline(line: HotlineLine): Promise<void> {
+    this.apply(line)
+    await this.append(line)
+  }
+
   get size(): number {
     return this.calls.size
   }
@@ -64,7 +80,7 @@ export class CallLog {
 
   /** CSV for spreadsheets: one row per call, statuses in order. */
   toCsv(): string {
-    const header = ['call_uuid', 'conversation_uuid', 'from', 'to', 'direction', 'started_at', 'duration_seconds', 'statuses', 'entry_path']
+    const header = ['call_uuid', 'conversation_uuid', 'from', 'to', 'direction', 'started_at', 'duration_seconds', 'statuses', 'entry_path', 'hotline', 'outcome', 'answered_by', 'waited_seconds', 'staff_rung']
     const rows = this.list().map((call) => [
       call.uuid,
       call.conversationUuid ?? '',
@@ -74,7 +90,12 @@ export class CallLog {
       new Date(call.startedAt).toISOString(),
       call.durationSeconds === undefined ? '' : String(call.durationSeconds),
       call.statuses.map((s) => s.status).join(' > '),
-      call.entryPath ?? ''
+      call.entryPath ?? '',
+      call.hotline?.name ?? '',
+      call.hotline?.outcome ?? '',
+      call.hotline?.answeredBy ?? '',
+      call.hotline?.waitedMs === undefined ? '' : (call.hotline.waitedMs / 1000).toFixed(1),
+      call.hotline?.rung.map((staff) => `${staff.name}: ${staff.status}`).join('; ') ?? ''
     ])
     return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n'
   }
@@ -84,6 +105,7 @@ export class CallLog {
   }
 
   private apply(line: LogLine): void {
+    if (line.kind === 'hotline' || line.kind === 'staff' || line.kind === 'outcome') return this.applyHotline(line)
     if (line.kind === 'entry') {
       const uuid = line.uuid ?? (line.conversationUuid ? this.byConversation.get(line.conversationUuid) : undefined)
       const call = uuid ? this.calls.get(uuid) : undefined
@@ -92,11 +114,7 @@ export class CallLog {
       return
     }
     this.seen.add(eventKey(line))
-    let call = this.calls.get(line.uuid)
-    if (!call) {
-      call = { uuid: line.uuid, statuses: [], startedAt: line.at }
-      this.calls.set(line.uuid, call)
-    }
+    const call = this.callFor(line.uuid, line.at)
     if (line.conversationUuid) {
       call.conversationUuid = line.conversationUuid
       this.byConversation.set(line.conversationUuid, line.uuid)
@@ -111,6 +129,40 @@ export class CallLog {
     // An entry can be linked before the call's first event arrives (events and webhooks race).
     const early = this.pendingEntries.get(line.uuid) ?? (line.conversationUuid ? this.pendingEntries.get(line.conversationUuid) : undefined)
     if (early) call.entryPath = early
+  }
+
+  private applyHotline(line: HotlineLine): void {
+    const call = this.callFor(line.uuid, line.at)
+    if (line.kind === 'hotline') {
+      call.hotline = { name: line.name, rung: line.staff.map((name) => ({ name, status: 'dialling', at: line.at })) }
+      return
+    }
+    const ledger = (call.hotline ??= { name: '', rung: [] })
+    if (line.kind === 'staff') {
+      const staff = ledger.rung.find((member) => member.name === line.name)
+      if (staff) Object.assign(staff, { status: line.status, at: line.at })
+      else ledger.rung.push({ name: line.name, status: line.status, at: line.at })
+      if (line.conversationUuid) this.byConversation.set(line.conversationUuid, line.uuid)
+      const early = line.conversationUuid ? this.pendingEntries.get(line.conversationUuid) : undefined
+      if (early) call.entryPath = early
+      return
+    }
+    ledger.outcome = line.outcome
+    ledger.waitedMs = line.waitedMs
+    if (line.answeredBy) {
+      ledger.answeredBy = line.answeredBy
+      ledger.answeredAt = line.at
+    }
+  }
+
+  /** The call a line is about, made when the line comes before the call's first event. */
+  private callFor(uuid: string, at: number): CallDto {
+    let call = this.calls.get(uuid)
+    if (!call) {
+      call = { uuid, statuses: [], startedAt: at }
+      this.calls.set(uuid, call)
+    }
+    return call
   }
 
   private append(line: LogLine): Promise<void> {

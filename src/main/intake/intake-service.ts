@@ -14,6 +14,8 @@ import { SocketTokens } from './socket-tokens'
 import { StreamReceiver } from './stream-receiver'
 import { mountWebhookRoutes } from './webhook-routes'
 import { logger } from '../app/logging'
+import { HotlineService } from '../hotline/hotline-service'
+import { vonageStaffDialer } from '../hotline/staff-dialer'
 
 const log = logger('intake')
 
@@ -47,7 +49,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     readonly recordings: RecordingQueue,
     readonly streams: StreamReceiver,
     private readonly simulation: CallSimulation,
-    private readonly stack: ServiceStack
+    private readonly stack: ServiceStack,
+    readonly hotline: HotlineService
   ) {
     super()
   }
@@ -93,7 +96,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     stack.opened('recording queue', recordings, (queue) => queue.stop())
     // A call cut off here is not lost: its file stays on disk and becomes an entry at the next start.
     stack.opened('stream receiver', streams, (receiver) => receiver.shutdown(), HAND_OVER_LIMIT_MS)
-    const service = new IntakeService(options, callLog, recordings, streams, simulation, stack)
+    const hotline = stack.opened('hotline', new HotlineService(vonageStaffDialer(settings), callLog, () => settings().showCallerNumber), (calls) => calls.close())
+    const service = new IntakeService(options, callLog, recordings, streams, simulation, stack, hotline)
     mountWebhookRoutes(options.webhooks.app, {
       settings,
       callLog,
@@ -103,8 +107,13 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       acceptRecording: async (job) => {
         await recordings.enqueue(job)
       },
-      onCallEvent: () => service.emit('calls', { count: callLog.size })
+      onCallEvent: (event) => {
+        hotline.callerEvent(event)
+        service.emit('calls', { count: callLog.size })
+      },
+      hotline
     })
+    hotline.on('ledger', () => service.emit('calls', { count: callLog.size }))
     options.webhooks.httpServer.on('upgrade', (request, socket, head) => {
       if (new URL(request.url ?? '/', 'http://localhost').pathname === '/webhooks/socket') streams.handleUpgrade(request, socket, head)
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')

@@ -50,10 +50,18 @@ export const AnswerRequestSchema = v.looseObject(
   {
     uuid: v.pipe(v.string('answer webhook needs the call uuid'), v.minLength(1, 'answer webhook needs the call uuid'), v.maxLength(100, 'uuid is too long')),
     /** The caller's number; only compared with the allowed callers, never stored from here. */
-    from: v.optional(v.pipe(v.union([field(300), v.number()]), v.transform((from) => String(from).replace(/\D/g, ''))), '')
+    from: v.optional(v.pipe(v.union([field(300), v.number()]), v.transform((from) => String(from).replace(/\D/g, ''))), ''),
+    /** The number called (the app's Vonage number); a hotline rings staff from it when none is set. */
+    to: v.optional(v.pipe(v.union([field(300), v.number()]), v.transform((to) => String(to).replace(/\D/g, ''))), '')
   },
   notAnObject('answer request')
 )
+
+/** GET|POST /webhooks/hotline/staff-*: which hotline call and which staff member a leg belongs to (from the address the app gave Vonage). */
+export const StaffLegQuerySchema = v.object({
+  call: v.pipe(v.string('staff webhook needs its call'), v.regex(/^[0-9a-f]{32}$/, 'staff webhook needs its call')),
+  staff: v.pipe(v.string('staff webhook needs its staff index'), v.regex(/^\d{1,2}$/, 'staff webhook needs its staff index'), v.transform(Number))
+})
 
 /** The payload or the first problem with it, in words fit for a 400 body. */
 export function checkPayload<S extends v.GenericSchema>(schema: S, body: unknown): { ok: true; value: v.InferOutput<S> } | { ok: false; problem: string } {

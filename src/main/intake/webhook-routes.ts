@@ -5,14 +5,15 @@ import type { CallLog } from './call-log'
 import { recordNcco, refusalNcco, streamNcco } from './ncco'
 import { parseRecordingEvent, RecordingEventError, type RecordingJob } from './recording-event'
 import type { SocketTokens } from './socket-tokens'
-import { checkSignature } from './webhook-signature'
-import { AnswerRequestSchema, CallEventSchema, checkPayload, ErrorNoticeSchema } from './webhook-payloads'
+import { readWebhook, refuse, WEBHOOK_BODY_LIMIT, type WebhookBody } from './webhook-request'
+import { AnswerRequestSchema, CallEventSchema, checkPayload, ErrorNoticeSchema, type CallEvent } from './webhook-payloads'
+import type { HotlineService } from '../hotline/hotline-service'
+import { mountHotlineRoutes } from '../hotline/hotline-routes'
 import { logger } from '../app/logging'
 
 const log = logger('webhooks')
 
-/** Vonage's webhook bodies are a few hundred bytes; anything near this is not Vonage. */
-export const WEBHOOK_BODY_LIMIT = 16 * 1024
+export { WEBHOOK_BODY_LIMIT }
 
 export interface WebhookDependencies {
   settings: () => Settings
@@ -20,10 +21,11 @@ export interface WebhookDependencies {
   tokens: SocketTokens
   /** Durably queues a recording; resolves once it will survive a crash. */
   acceptRecording: (job: RecordingJob) => Promise<void>
-  onCallEvent: () => void
+  /** A new (not repeated) call event. */
+  onCallEvent: (event: CallEvent) => void
+  /** Hotline mode's calls; its own staff routes are mounted with these. */
+  hotline: HotlineService
 }
-
-type Body = { raw: Uint8Array; json: unknown }
 
 /**
  * The internet-facing routes Vonage calls. Each request is read once with a size limit, its
@@ -33,33 +35,18 @@ type Body = { raw: Uint8Array; json: unknown }
 export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
   // Enforced while reading, so a body without Content-Length cannot be streamed in forever.
   app.use('/webhooks/*', bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => refuse(c, 413, 'body too large') }))
-  const read = async (c: Context): Promise<Body | Response> => {
-    const declared = Number(c.req.header('content-length') ?? 0)
-    if (declared > WEBHOOK_BODY_LIMIT) return refuse(c, 413, 'body too large')
-    const raw = new Uint8Array(await c.req.arrayBuffer())
-    if (raw.byteLength > WEBHOOK_BODY_LIMIT) return refuse(c, 413, 'body too large')
-    const secret = deps.settings().signatureSecret
-    if (secret) {
-      const check = checkSignature({ authorization: c.req.header('authorization'), rawBody: raw, method: c.req.method }, secret)
-      if (!check.ok) return refuse(c, 401, check.reason)
-    }
-    if (c.req.method === 'GET') return { raw, json: Object.fromEntries(new URL(c.req.url).searchParams) }
-    try {
-      return { raw, json: JSON.parse(Buffer.from(raw).toString('utf8')) as unknown }
-    } catch {
-      return refuse(c, 400, 'body must be JSON')
-    }
-  }
+  const read = (c: Context): Promise<WebhookBody | Response> => readWebhook(c, deps.settings().signatureSecret)
 
   const answer = async (c: Context): Promise<Response> => {
     const body = await read(c)
     if (body instanceof Response) return body
     const request = checkPayload(AnswerRequestSchema, body.json)
     if (!request.ok) return refuse(c, 400, request.problem)
-    const { uuid: callUuid, from } = request.value
+    const { uuid: callUuid, from, to } = request.value
     const settings = deps.settings()
     if (settings.allowedCallers.length > 0 && !settings.allowedCallers.includes(from)) return c.json(refusalNcco())
     const publicBase = (settings.publicUrl || new URL(c.req.url).origin).replace(/\/+$/, '')
+    if (settings.mode === 'hotline') return c.json(deps.hotline.answer({ uuid: callUuid, from, to, settings, publicBase }))
     const context = { settings, publicBase, callUuid, socketToken: deps.tokens.tokenFor(callUuid.toLowerCase()) }
     return c.json(settings.mode === 'stream' ? streamNcco(context) : recordNcco(context))
   }
@@ -79,7 +66,7 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
       }
       return refuse(c, 400, event.problem)
     }
-    if (await deps.callLog.recordEvent(event.value)) deps.onCallEvent()
+    if (await deps.callLog.recordEvent(event.value)) deps.onCallEvent(event.value)
     return c.body(null, 204)
   })
 
@@ -96,9 +83,6 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
     await deps.acceptRecording(job)
     return c.body(null, 204)
   })
-}
 
-function refuse(c: Context, status: 400 | 401 | 413, message: string): Response {
-  if (status === 413) c.header('Connection', 'close')
-  return c.json({ error: message }, status)
+  mountHotlineRoutes(app, { read, hotline: deps.hotline })
 }

@@ -1,4 +1,5 @@
-import type { CallDto, CallStatusChange } from '#shared/intake'
+import { formatDuration } from '#shared/format'
+import type { CallDto, CallStatusChange, HotlineLedger } from '#shared/intake'
 
 /** Vonage call states that mean the call did not go through (or went wrong). */
 const FAILURES = new Set(['busy', 'cancelled', 'failed', 'rejected', 'timeout', 'unanswered'])
@@ -33,4 +34,52 @@ export function callTimeline(statuses: readonly CallStatusChange[]): TimelineChi
 export function formatCaller(from: CallDto['from']): string {
   if (!from) return 'Unknown caller'
   return /^\d{6,15}$/.test(from) ? `+${from}` : from
+}
+
+/** What each staff phone did, in words: "answered", "declined", "no answer"… */
+const STAFF_STATUS_WORDS: Record<string, string> = {
+  dialling: 'dialling',
+  started: 'ringing',
+  ringing: 'ringing',
+  answered: 'answered',
+  completed: 'answered',
+  rejected: 'declined',
+  busy: 'busy',
+  timeout: 'no answer',
+  unanswered: 'no answer',
+  cancelled: 'hung up (someone else answered)',
+  failed: 'could not be rung',
+  machine: 'voicemail picked up'
+}
+
+export function staffStatusWords(status: string): string {
+  return STAFF_STATUS_WORDS[status] ?? status
+}
+
+/** A hotline call's outcome in one line: "Ana answered after 0:12", "Voicemail after 0:40", … */
+export function hotlineOutcomeText(ledger: HotlineLedger): string {
+  const waited = ledger.waitedMs === undefined ? '' : ` after ${formatDuration(ledger.waitedMs)}`
+  switch (ledger.outcome) {
+    case 'answered':
+      return `${ledger.answeredBy ?? 'Staff'} answered${waited}`
+    case 'voicemail':
+      return `Nobody answered: voicemail${waited}`
+    case 'abandoned':
+      return `The caller hung up${waited}`
+    case 'unanswered':
+      return `Nobody answered${waited}`
+    default:
+      return 'Ringing the staff…'
+  }
+}
+
+export function hotlineOutcomeTone(ledger: HotlineLedger): ChipTone {
+  if (ledger.outcome === 'answered') return 'done'
+  if (ledger.outcome === undefined) return 'progress'
+  return 'failure'
+}
+
+/** Who was rung and what their phone did: "Ana: answered · Ben: declined". */
+export function hotlineRungText(ledger: HotlineLedger): string {
+  return ledger.rung.map((staff) => `${staff.name}: ${staff.name === ledger.answeredBy ? 'answered' : staffStatusWords(staff.status)}`).join(' · ')
 }

@@ -2,7 +2,17 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, toRaw } from 'vue'
 import { ApiError } from '#shared/api'
 import type { IntakeMode, SettingsDto, SettingsUpdate } from '#shared/intake'
-import { isSettingsField, MAX_SECONDS_MAX, MAX_SECONDS_MIN, normalizePhoneNumber, type END_KEYS, type SettingsField } from '#shared/settings-schema'
+import {
+  isSettingsField,
+  MAX_SECONDS_MAX,
+  MAX_SECONDS_MIN,
+  normalizePhoneNumber,
+  RING_SECONDS_MAX,
+  RING_SECONDS_MIN,
+  type END_KEYS,
+  type HOTLINE_NO_ANSWER,
+  type SettingsField
+} from '#shared/settings-schema'
 import { useApi } from '../api/current'
 import { errorMessage } from '../format/error'
 import { parseLines } from '../format/settings'
@@ -29,6 +39,21 @@ export interface SettingsDraft {
   maxSeconds: number | string
   allowedCallers: string
   bootstrap: string
+  // Hotline mode.
+  vonageNumber: string
+  hotlineName: string
+  hotlineGreeting: string
+  holdMusicUrl: string
+  /** One row per staff member, as typed. */
+  hotlineStaff: StaffDraft[]
+  ringSeconds: number | string
+  hotlineNoAnswer: (typeof HOTLINE_NO_ANSWER)[number]
+  showCallerNumber: boolean
+}
+
+export interface StaffDraft {
+  name: string
+  number: string
 }
 
 interface PendingChange {
@@ -165,7 +190,15 @@ function emptyDraft(): SettingsDraft {
     endOnKey: '#',
     maxSeconds: 900,
     allowedCallers: '',
-    bootstrap: ''
+    bootstrap: '',
+    vonageNumber: '',
+    hotlineName: 'Hotline',
+    hotlineGreeting: '',
+    holdMusicUrl: '',
+    hotlineStaff: [],
+    ringSeconds: 30,
+    hotlineNoAnswer: 'voicemail',
+    showCallerNumber: false
   }
 }
 
@@ -181,7 +214,15 @@ function draftFrom(dto: SettingsDto): SettingsDraft {
     endOnKey: dto.endOnKey,
     maxSeconds: dto.maxSeconds,
     allowedCallers: dto.allowedCallers.join('\n'),
-    bootstrap: dto.bootstrap.join('\n')
+    bootstrap: dto.bootstrap.join('\n'),
+    vonageNumber: dto.vonageNumber,
+    hotlineName: dto.hotlineName,
+    hotlineGreeting: dto.hotlineGreeting,
+    holdMusicUrl: dto.holdMusicUrl,
+    hotlineStaff: dto.hotlineStaff.map((member) => ({ ...member })),
+    ringSeconds: dto.ringSeconds,
+    hotlineNoAnswer: dto.hotlineNoAnswer,
+    showCallerNumber: dto.showCallerNumber
   }
 }
 
@@ -197,12 +238,17 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   const editable = (field: SettingsField): boolean => !fixed.has(field)
 
   // The services trim text, so spaces alone are no change.
-  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting'] as const) {
+  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting', 'vonageNumber', 'hotlineName', 'hotlineGreeting', 'holdMusicUrl'] as const) {
     const value = draft[field].trim()
     if (editable(field) && value !== saved[field]) update[field] = value
   }
   if (editable('endOnKey') && draft.endOnKey !== saved.endOnKey) update.endOnKey = draft.endOnKey
   if (editable('mode') && draft.mode !== saved.mode) update.mode = draft.mode
+  if (editable('hotlineNoAnswer') && draft.hotlineNoAnswer !== saved.hotlineNoAnswer) update.hotlineNoAnswer = draft.hotlineNoAnswer
+  if (editable('showCallerNumber') && draft.showCallerNumber !== saved.showCallerNumber) update.showCallerNumber = draft.showCallerNumber
+  // Rows left wholly empty are not staff; the services check the rest (a name and an E.164 number each).
+  const staff = draft.hotlineStaff.map((member) => ({ name: member.name.trim(), number: member.number.trim() })).filter((member) => member.name !== '' || member.number !== '')
+  if (editable('hotlineStaff') && JSON.stringify(staff) !== JSON.stringify(saved.hotlineStaff)) update.hotlineStaff = staff
 
   for (const [field, isSet] of [
     ['privateKey', saved.privateKeySet],
@@ -219,6 +265,13 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
     const seconds = typeof raw === 'number' ? raw : raw.trim() === '' ? Number.NaN : Number(raw)
     if (!Number.isFinite(seconds)) problem = { field: 'maxSeconds', message: `Maximum length must be a number of seconds from ${MAX_SECONDS_MIN} to ${MAX_SECONDS_MAX}` }
     else if (seconds !== saved.maxSeconds) update.maxSeconds = seconds
+  }
+
+  if (editable('ringSeconds')) {
+    const raw = draft.ringSeconds
+    const seconds = typeof raw === 'number' ? raw : raw.trim() === '' ? Number.NaN : Number(raw)
+    if (!Number.isFinite(seconds)) problem ??= { field: 'ringSeconds', message: `Ring time must be a number of seconds from ${RING_SECONDS_MIN} to ${RING_SECONDS_MAX}` }
+    else if (seconds !== saved.ringSeconds) update.ringSeconds = seconds
   }
 
   const callers = parseCallers(draft.allowedCallers)
