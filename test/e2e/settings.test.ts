@@ -100,6 +100,56 @@ describe('Settings in the window', () => {
     }
   })
 
+  it('sets up a hotline: staff rows added by keyboard, a number not in E.164 refused at the staff list, the fixed list saved normalised', async () => {
+    const session = await openSettings()
+    const { page, app } = session
+    try {
+      assert.equal(await page.getByTestId('hotline-settings').count(), 0, 'the hotline settings show only in hotline mode')
+      await field(page, 'mode-hotline').check()
+      await page.getByTestId('hotline-staff-empty').waitFor()
+      await field(page, 'hotline-name').fill('Code of conduct')
+      await page.getByTestId('hotline-staff-add').click()
+      // The new row's name field has the cursor.
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'hotline-staff-name-0')
+      await page.keyboard.type('Ana')
+      await page.keyboard.press('Tab')
+      await page.keyboard.type('+44 7700 900001')
+      await page.getByTestId('hotline-staff-add').click()
+      await page.keyboard.type('Ben')
+      await page.keyboard.press('Tab')
+      await page.keyboard.type('07700 900002')
+      await field(page, 'ring-seconds').fill('20')
+      await field(page, 'no-answer').selectOption('hangup')
+      const before = await app.call<SettingsDto>('getSettings')
+      await page.getByTestId('save-settings').click()
+      await waitFor(async () => (await refusalAt(page, 'hotline-staff')) !== null, 'the refusal shows at the staff list')
+      assert.match((await refusalAt(page, 'hotline-staff'))!, /international format starting with \+/)
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'setting-hotline-staff', 'the staff list has the focus')
+      assert.deepEqual(await app.call<SettingsDto>('getSettings'), before, 'nothing was saved')
+
+      await page.locator('#hotline-staff-number-1').fill('+44 7700 900002')
+      await page.getByTestId('save-settings').click()
+      await page.getByTestId('settings-saved').waitFor()
+      const saved = await app.call<SettingsDto>('getSettings')
+      assert.equal(saved.mode, 'hotline')
+      assert.equal(saved.hotlineName, 'Code of conduct')
+      assert.deepEqual(saved.hotlineStaff, [
+        { name: 'Ana', number: '+447700900001' },
+        { name: 'Ben', number: '+447700900002' }
+      ])
+      assert.equal(saved.ringSeconds, 20)
+      assert.equal(saved.hotlineNoAnswer, 'hangup')
+
+      await page.getByRole('button', { name: 'Remove Ben' }).click()
+      await page.getByTestId('save-settings').click()
+      await page.getByTestId('settings-saved').waitFor()
+      assert.deepEqual((await app.call<SettingsDto>('getSettings')).hotlineStaff, [{ name: 'Ana', number: '+447700900001' }])
+      assert.deepEqual(session.errors.filter((error) => !/status of 400/.test(error)), [])
+    } finally {
+      await session.close()
+    }
+  })
+
   it('shows settings fixed by environment variables read-only, naming the variable, and the services refuse changing them', async () => {
     const session = await openSettings({ PUBLIC_URL: 'https://journal.example.test', JOURNAL_MODE: 'stream' })
     const { page, app } = session
