@@ -1,6 +1,6 @@
 import type { IntakeMode } from '#shared/intake'
 import type { EntryDto } from '#shared/dto'
-import { callerAudioFromPcm, VonageSimulator, type CallerAudio } from '@voice-journal/vonage-sim'
+import { callerAudioFromPcm, VonageSimulator, type CallerAudio, type SimulatorOptions } from '@voice-journal/vonage-sim'
 import { startHeadless, type HeadlessApp } from './headless-process'
 import { makeTempDir } from './temp-dir'
 import { startTestnet } from './testnet'
@@ -15,11 +15,12 @@ export class IntakeHarness {
     readonly simulator: VonageSimulator,
     private readonly network: Awaited<ReturnType<typeof startTestnet>>,
     private readonly data: Awaited<ReturnType<typeof makeTempDir>>,
-    private readonly mode: IntakeMode
+    private readonly mode: IntakeMode,
+    private readonly env: NodeJS.ProcessEnv = {}
   ) {}
 
-  static async start(mode: IntakeMode): Promise<IntakeHarness> {
-    const harness = new IntakeHarness(await VonageSimulator.start(), await startTestnet(), await makeTempDir(), mode)
+  static async start(mode: IntakeMode, simulatorOptions: SimulatorOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<IntakeHarness> {
+    const harness = new IntakeHarness(await VonageSimulator.start(simulatorOptions), await startTestnet(), await makeTempDir(), mode, env)
     await harness.startApp()
     // No greeting: the tests are about the recording, and a spoken greeting only adds seconds.
     await harness.app.call('saveSettings', { greeting: '' })
@@ -33,7 +34,8 @@ export class IntakeHarness {
   async startApp(): Promise<void> {
     this.app = await startHeadless(this.data.dir, ['--bootstrap', this.network.bootstrap], {
       ...this.simulator.appEnvironment(),
-      JOURNAL_MODE: this.mode
+      JOURNAL_MODE: this.mode,
+      ...this.env
     })
   }
 

@@ -1,0 +1,214 @@
+import { strict as assert } from 'node:assert'
+import { after, before, describe, it } from 'node:test'
+import { signCallback, type CallResult, type OutboundCallRecord, type PhoneBehaviour } from '@voice-journal/vonage-sim'
+import type { CallDto } from '#shared/intake'
+import { IntakeHarness, toneAudio } from '../helpers/intake-harness'
+import { waitFor } from '../helpers/wait-for'
+
+/** A staff member of one test: the name, the E.164 number, and how their phone answers. */
+interface Staff {
+  name: string
+  number: string
+  phone: PhoneBehaviour
+}
+
+describe('hotline mode: the caller waits, every staff phone rings, the first to answer joins, the conversation becomes an entry', () => {
+  let harness: IntakeHarness
+
+  before(async () => {
+    // A ring is 50 ms here rather than 3 s: the phones behave the same, only faster.
+    harness = await IntakeHarness.start('hotline', { ringMs: 50 })
+  })
+  after(() => harness?.close())
+
+  /** Each test has its own staff numbers (`base` + i), so their legs never mix with another test's. */
+  async function setUpHotline(staff: Staff[], settings: Record<string, unknown> = {}): Promise<void> {
+    for (const member of staff) harness.simulator.phones.set(member.number.slice(1), member.phone)
+    await harness.app.call('saveSettings', {
+      hotlineName: 'Code of conduct',
+      hotlineGreeting: 'Hello.',
+      hotlineStaff: staff.map(({ name, number }) => ({ name, number })),
+      ringSeconds: 30,
+      hotlineNoAnswer: 'voicemail',
+      ...settings
+    })
+  }
+
+  const legsTo = (staff: Staff[], since: number): OutboundCallRecord[] =>
+    harness.simulator.outboundCalls.filter((leg) => leg.requestedAt >= since && staff.some((member) => member.number.slice(1) === leg.to))
+  const legOf = (legs: OutboundCallRecord[], member: Staff): OutboundCallRecord => legs.find((leg) => leg.to === member.number.slice(1))!
+  const callInLog = async (uuid: string): Promise<CallDto | undefined> => (await harness.app.call<CallDto[]>('listCalls')).find((call) => call.uuid === uuid)
+
+  async function entryOf(result: CallResult): Promise<{ path: string; bytes: Buffer }> {
+    const conversation = harness.simulator.conversations.get(result.conversations[0]!)!
+    await conversation.finished
+    const recording = conversation.recording ?? result.recordings[0]!
+    const month = recording.startTime.slice(5, 7)
+    const path = `/recordings/${recording.startTime.slice(0, 4)}/${month}/${recording.recordingUuid}.mp3`
+    await waitFor(async () => (await harness.entries()).some((entry) => entry.path === path), 'the recording lands as an entry', 20_000)
+    return { path, bytes: recording.bytes }
+  }
+
+  it('rings three staff at once: one declines, one answers after two rings, one never answers; the answer is whispered to, the caller told, the others hung up', async () => {
+    const ana: Staff = { name: 'Ana', number: '+447700900201', phone: { answer: 'decline' } }
+    const ben: Staff = { name: 'Ben', number: '+447700900202', phone: { answer: 'after-rings', rings: 2 } }
+    const chloe: Staff = { name: 'Chloe', number: '+447700900203', phone: { answer: 'never' } }
+    const staff = [ana, ben, chloe]
+    await setUpHotline(staff)
+    const since = Date.now()
+    const call = harness.placeCall({ audio: toneAudio(21, 2) })
+    const result = await call.done
+    assert.equal(result.status, 'completed', result.error)
+
+    // The caller: greeting, then a conversation of their own with music, recorded; told who joins.
+    assert.deepEqual(result.actions.slice(0, 2), ['talk', 'conversation'])
+    assert.equal(result.spoken[0], 'Hello.')
+    assert.equal(result.conversations.length, 1)
+    assert.ok(result.musicOnHold.length >= 1 && result.musicOnHold.every((music) => music.status === 200 && music.playable), JSON.stringify(result.musicOnHold))
+    assert.ok(result.spoken.includes('Ben is joining this call.'), `the caller heard: ${result.spoken.join(' | ')}`)
+
+    // Every staff phone was rung from the hotline's number; each leg did what its phone does.
+    const legs = legsTo(staff, since)
+    assert.equal(legs.length, 3)
+    await Promise.all(legs.map((leg) => leg.done))
+    assert.ok(legOf(legs, ana).statuses.includes('rejected'), legOf(legs, ana).statuses.join(','))
+    assert.match(legOf(legs, ben).spoken[0] ?? '', /^Hello Ben, connecting you to the Code of conduct hotline\.$/)
+    assert.deepEqual(legOf(legs, ben).conversations, result.conversations, 'Ben joined the caller’s conversation')
+    assert.ok(legOf(legs, chloe).statuses.includes('cancelled'), legOf(legs, chloe).statuses.join(','))
+    assert.equal(legOf(legs, chloe).hungUpBy, 'app', 'the app hung up the phone still ringing')
+    assert.ok(legs.every((leg) => leg.from === '447700900000'), 'staff see the number the caller dialled')
+    assert.ok(!legOf(legs, ben).spoken.join(' ').includes('447700900001'), 'the caller’s number is not told unless allowed')
+
+    // The recorded conversation is an entry like any other, and plays.
+    const entry = await entryOf(result)
+    assert.ok((await harness.app.audio(entry.path)).equals(entry.bytes), 'the entry is the conversation’s recording')
+    const journalText = JSON.stringify(await harness.entries())
+    for (const secret of ['447700900001', 'Ben', 'Ana', 'Chloe', call.uuid]) assert.ok(!journalText.includes(secret), `the journal does not hold ${secret}`)
+
+    // The ledger: who was rung and what each did, who answered and how long the caller waited.
+    await waitFor(async () => (await callInLog(call.uuid))?.entryPath === entry.path, 'the ledger links the entry')
+    const logged = (await callInLog(call.uuid))!
+    const ledger = logged.hotline!
+    assert.equal(ledger.outcome, 'answered')
+    assert.equal(ledger.answeredBy, 'Ben')
+    assert.ok(ledger.waitedMs! >= 100 && ledger.waitedMs! < 10_000, `waited ${ledger.waitedMs} ms (two rings of 50 ms and the dial)`)
+    assert.deepEqual(
+      ledger.rung.map((member) => [member.name, member.status]),
+      [
+        ['Ana', 'rejected'],
+        ['Ben', 'completed'],
+        ['Chloe', 'cancelled']
+      ]
+    )
+    const { csv } = await harness.app.call<{ csv: string }>('exportCallsCsv')
+    const row = csv.split('\r\n').find((line) => line.startsWith(call.uuid))!
+    assert.match(row, /,Code of conduct,answered,Ben,\d+\.\d,Ana: rejected; Ben: completed; Chloe: cancelled$/)
+  })
+
+  it('sends the caller to voicemail when nobody answers; the message is an entry and the ledger says so', async () => {
+    const dan: Staff = { name: 'Dan', number: '+447700900211', phone: { answer: 'never' } }
+    const eve: Staff = { name: 'Eve', number: '+447700900212', phone: { answer: 'busy' } }
+    await setUpHotline([dan, eve], { ringSeconds: 5 })
+    const call = harness.placeCall({ audio: toneAudio(22, 2) })
+    const result = await call.done
+    assert.equal(result.status, 'completed', result.error)
+    assert.equal(result.transferred, true, 'the waiting caller was moved to the voicemail NCCO')
+    assert.ok(result.actions.includes('record'), result.actions.join(','))
+    assert.equal(result.recordings.length, 1)
+    const recording = result.recordings[0]!
+    const path = `/recordings/${recording.startTime.slice(0, 4)}/${recording.startTime.slice(5, 7)}/${recording.recordingUuid}.mp3`
+    await waitFor(async () => (await harness.entries()).some((entry) => entry.path === path), 'the message lands as an entry', 20_000)
+    assert.ok((await harness.app.audio(path)).equals(recording.bytes))
+    const ledger = (await callInLog(call.uuid))!.hotline!
+    assert.equal(ledger.outcome, 'voicemail')
+    assert.equal(ledger.answeredBy, undefined)
+    assert.deepEqual(
+      ledger.rung.map((member) => [member.name, member.status]),
+      [
+        ['Dan', 'timeout'],
+        ['Eve', 'busy']
+      ]
+    )
+  })
+
+  it('a caller who hangs up while waiting abandons the call: the ringing phones are hung up, nothing is recorded', async () => {
+    const finn: Staff = { name: 'Finn', number: '+447700900221', phone: { answer: 'never' } }
+    await setUpHotline([finn])
+    const since = Date.now()
+    const call = harness.placeCall({ audio: toneAudio(23, 2) })
+    await waitFor(() => legsTo([finn], since)[0]?.statuses.includes('ringing') ?? false, 'Finn’s phone rings')
+    call.hangUp()
+    const result = await call.done
+    assert.equal(result.recordings.length, 0)
+    const leg = legsTo([finn], since)[0]!
+    await leg.done
+    assert.ok(leg.statuses.includes('cancelled'), leg.statuses.join(','))
+    await waitFor(async () => (await callInLog(call.uuid))?.hotline?.outcome === 'abandoned', 'the ledger says abandoned')
+    const ledger = (await callInLog(call.uuid))!.hotline!
+    assert.equal(ledger.rung[0]?.status, 'cancelled')
+  })
+
+  it('keeps two hotline calls at once apart: each its own conversation, staff, announcement and entry', async () => {
+    const gus: Staff = { name: 'Gus', number: '+447700900231', phone: { answer: 'after-rings', rings: 1 } }
+    await setUpHotline([gus])
+    const calls = [harness.placeCall({ audio: toneAudio(24, 2), from: '447700900031' }), harness.placeCall({ audio: toneAudio(25, 3), from: '447700900032' })]
+    const results = await Promise.all(calls.map((call) => call.done))
+    const [first, second] = results as [CallResult, CallResult]
+    assert.notEqual(first.conversations[0], second.conversations[0], 'two conversations')
+    for (const result of results) assert.ok(result.spoken.includes('Gus is joining this call.'))
+    const entries = await Promise.all(results.map((result) => entryOf(result)))
+    assert.notEqual(entries[0]!.path, entries[1]!.path)
+    for (const entry of entries) assert.ok((await harness.app.audio(entry.path)).equals(entry.bytes), 'each entry is its own call’s conversation')
+    for (const [index, call] of calls.entries()) {
+      await waitFor(async () => (await callInLog(call.uuid))?.entryPath === entries[index]!.path, 'each call is linked to its own entry')
+      assert.equal((await callInLog(call.uuid))!.hotline!.answeredBy, 'Gus')
+    }
+  })
+
+  it('an unsigned, forged or malformed staff event changes nothing', async () => {
+    const hana: Staff = { name: 'Hana', number: '+447700900241', phone: { answer: 'never' } }
+    await setUpHotline([hana])
+    const since = Date.now()
+    const call = harness.placeCall({ audio: toneAudio(26, 2) })
+    await waitFor(() => legsTo([hana], since)[0]?.statuses.includes('ringing') ?? false, 'Hana’s phone rings')
+    const leg = legsTo([hana], since)[0]!
+    const eventUrl = String((leg.request.event_url as string[])[0])
+    const answerUrl = String((leg.request.answer_url as string[])[0])
+    const body = JSON.stringify({ uuid: leg.uuid, status: 'rejected', direction: 'outbound', timestamp: new Date().toISOString() })
+    const before = (await callInLog(call.uuid))!.hotline!
+    const unsigned = await fetch(eventUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+    assert.equal(unsigned.status, 401)
+    const forged = await fetch(eventUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: signCallback({ ...harness.simulator.account, signatureSecret: 'not-the-secret-0123456789' }, body) },
+      body
+    })
+    assert.equal(forged.status, 401)
+    // A forged answer cannot take the call either.
+    const forgedAnswer = await fetch(`${answerUrl}&uuid=${leg.uuid}`)
+    assert.equal(forgedAnswer.status, 401)
+    const badQuery = await fetch(eventUrl.replace(/call=[0-9a-f]+/, 'call=../../x'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: signCallback(harness.simulator.account, body) },
+      body
+    })
+    assert.equal(badQuery.status, 400)
+    assert.deepEqual((await callInLog(call.uuid))!.hotline, before, 'the ledger is as it was')
+    call.hangUp()
+    await call.done
+  })
+
+  it('refuses a staff number that is not E.164, naming the field, and changes nothing', async () => {
+    const before = await harness.app.call('getSettings')
+    const refusal = await fetch(`${harness.app.origin}/api/saveSettings`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${harness.app.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ hotlineStaff: [{ name: 'Ivy', number: '07700 900123' }] })
+    })
+    assert.equal(refusal.status, 400)
+    const { error } = (await refusal.json()) as { error: { message: string; field?: string } }
+    assert.equal(error.field, 'hotlineStaff')
+    assert.match(error.message, /international format starting with \+/)
+    assert.deepEqual(await harness.app.call('getSettings'), before)
+  })
+})
