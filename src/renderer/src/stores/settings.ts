@@ -27,6 +27,7 @@ export interface SettingsDraft {
   endOnKey: (typeof END_KEYS)[number]
   /** A number input bound with `.number` holds '' while empty. */
   maxSeconds: number | string
+  severalRecordings: boolean
   allowedCallers: string
   bootstrap: string
 }
@@ -164,6 +165,7 @@ function emptyDraft(): SettingsDraft {
     greeting: '',
     endOnKey: '#',
     maxSeconds: 900,
+    severalRecordings: false,
     allowedCallers: '',
     bootstrap: ''
   }
@@ -180,6 +182,7 @@ function draftFrom(dto: SettingsDto): SettingsDraft {
     greeting: dto.greeting,
     endOnKey: dto.endOnKey,
     maxSeconds: dto.maxSeconds,
+    severalRecordings: dto.severalRecordings,
     allowedCallers: dto.allowedCallers.join('\n'),
     bootstrap: dto.bootstrap.join('\n')
   }
@@ -203,6 +206,7 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   }
   if (editable('endOnKey') && draft.endOnKey !== saved.endOnKey) update.endOnKey = draft.endOnKey
   if (editable('mode') && draft.mode !== saved.mode) update.mode = draft.mode
+  if (editable('severalRecordings') && draft.severalRecordings !== saved.severalRecordings) update.severalRecordings = draft.severalRecordings
 
   for (const [field, isSet] of [
     ['privateKey', saved.privateKeySet],
