@@ -8,6 +8,8 @@ import { SettingsSchema, type Settings } from '#shared/settings-schema'
 import { CallIds } from '../../src/main/intake/call-ids'
 import { afterPromptNcco, firstRecordingNcco, MAX_RECORDINGS_PER_CALL, recordingNcco } from '../../src/main/intake/segments-ncco'
 import { checkPayload, InputEventSchema, InputPartSchema } from '../../src/main/intake/webhook-payloads'
+import { HELLO_MP3 } from '../helpers/fixtures'
+import { openTempJournal } from '../helpers/journal-fixture'
 import { makeTempDir } from '../helpers/temp-dir'
 
 const BASE = 'https://journal.example'
@@ -73,6 +75,27 @@ describe('call ids', () => {
       }
     } finally {
       await cleanup()
+    }
+  })
+})
+
+describe('call ids in the journal', () => {
+  it('are kept in the metadata as `call`, shown as `callId`, kept by a rename, and ignored when a peer wrote something else', async () => {
+    const fixture = await openTempJournal()
+    try {
+      const { journal } = fixture
+      const added = await journal.addAudioFile(HELLO_MP3, { source: 'record', id: randomUUID(), callId: '0123456789abcdef' })
+      assert.equal(added.callId, '0123456789abcdef')
+      assert.equal(((await journal.drive.entry(added.path))?.value.metadata as { call?: string } | undefined)?.call, '0123456789abcdef')
+      assert.equal('call' in added, false, 'the window sees callId only')
+      assert.equal((await journal.renameEntry(added.path, 'Morning')).callId, '0123456789abcdef')
+      const plain = await journal.addAudioFile(HELLO_MP3, { source: 'import' })
+      assert.equal(plain.callId, undefined)
+      // Not something this app writes (a peer's, or another version's): no group for it.
+      await journal.drive.put('/recordings/2026/01/odd.mp3', Buffer.from('x'), { metadata: { mtime: 1, durationMs: 1, format: 'mp3', source: 'record', call: '<b>CON-1</b>' } })
+      assert.equal((await journal.getEntry('/recordings/2026/01/odd.mp3'))?.callId, undefined)
+    } finally {
+      await fixture.cleanup()
     }
   })
 })
