@@ -3,6 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test'
 import type { Browser } from 'playwright'
 import { VonageSimulator } from '@voice-journal/vonage-sim'
 import type { EntryDto } from '#shared/dto'
+import { EVERY_LAYOUT, expectAccessible } from '../helpers/axe'
 import { launchChromium } from '../helpers/browser'
 import { toneAudio } from '../helpers/intake-harness'
 import { startTestnet } from '../helpers/testnet'
@@ -84,6 +85,7 @@ describe('several recordings in one call, in the window', () => {
     await page.locator(`[data-testid="entry-row"][data-path="${paths[0]}"][aria-selected="true"]`).waitFor()
     await page.keyboard.press('ArrowDown')
     await page.locator(`[data-testid="entry-row"][data-path="${paths[1]}"][aria-selected="true"]`).waitFor()
+    await expectAccessible(page, 'one call of three recordings', EVERY_LAYOUT)
     assert.deepEqual(errors, [], 'no console errors')
   })
 })
