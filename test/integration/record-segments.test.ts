@@ -71,6 +71,8 @@ describe('record mode with several recordings per call', () => {
       assert.equal(response.status, 400, body)
       assert.ok(!Array.isArray(await response.json()), 'no NCCO for a malformed event')
     }
+    const huge = JSON.stringify({ ...JSON.parse(event), padding: 'x'.repeat(20_000) })
+    assert.equal((await harness.post('/input?part=1', huge, signCallback(account, huge))).status, 413, 'the body limit holds here too')
     // The part is ours (the NCCO's input URL): an event without a sensible one gets no NCCO either.
     for (const query of ['', '?part=0', '?part=abc']) assert.equal((await harness.post(`/input${query}`, event, signCallback(account, event))).status, 400, query)
 
