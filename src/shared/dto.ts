@@ -16,6 +16,11 @@ export interface EntryMetadata {
   partial?: boolean
   /** Copied in by collecting: the journal it came from and its path there (the same path here). */
   collectedFrom?: CollectedFrom
+  /**
+   * The call the recording was made in (record mode): an opaque id, the same for every recording
+   * of one call and never the same for two calls; nothing in it leads back to the caller or Vonage.
+   */
+  call?: string
 }
 
 export interface CollectedFrom {
@@ -24,8 +29,10 @@ export interface CollectedFrom {
   path: string
 }
 
-export interface EntryDto extends EntryMetadata {
+export interface EntryDto extends Omit<EntryMetadata, 'call'> {
   path: string
+  /** Metadata's `call`: entries sharing it are one call's recordings, shown together. */
+  callId?: string
   /** Bytes of audio. */
   size: number
   /** Blocks of this entry held locally / in total (equal for a journal we wrote). */

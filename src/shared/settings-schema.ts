@@ -159,6 +159,8 @@ export const SettingsSchema = v.object({
     ),
     900
   ),
+  /** Record mode: after each recording the caller may press 1 to record another, each its own entry. */
+  severalRecordings: v.optional(flag('Several recordings per call'), false),
   /** E.164 digits without "+"; empty = everyone may call (the window warns). */
   allowedCallers: v.optional(
     v.pipe(

@@ -61,6 +61,34 @@ describe('Settings in the window', () => {
     }
   })
 
+  it('offers several recordings per call in record mode only, and saves it', async () => {
+    const session = await openSettings()
+    const { page, app } = session
+    try {
+      const option = field(page, 'several-recordings')
+      assert.equal(await field(page, 'mode-record').isChecked(), true)
+      assert.equal(await option.isChecked(), false, 'off unless chosen')
+      await page.getByLabel('Several recordings per call').check()
+      await page.getByTestId('save-settings').click()
+      await page.getByTestId('settings-saved').waitFor()
+      assert.equal((await app.call<SettingsDto>('getSettings')).severalRecordings, true)
+
+      // A streamed call is one stream: the option is not offered there, and comes back with record mode.
+      await field(page, 'mode-stream').check()
+      await option.waitFor({ state: 'detached' })
+      await field(page, 'mode-record').check()
+      assert.equal(await option.isChecked(), true)
+
+      await page.reload()
+      await page.getByTestId('nav-settings').click()
+      await option.waitFor()
+      assert.equal(await option.isChecked(), true, 'saved')
+      assert.deepEqual(session.errors, [])
+    } finally {
+      await session.close()
+    }
+  })
+
   it('shows a refused value at its own field, puts the cursor there, and saves nothing', async () => {
     const session = await openSettings()
     const { page, app } = session

@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait-for'
 // in one process: real Corestores piped together, the real library, collector and ledger.
 
 /** What a copied entry may carry: the original's metadata and where it came from, nothing else. */
-const ENTRY_FIELDS = ['path', 'mtime', 'durationMs', 'format', 'source', 'title', 'partial', 'collectedFrom', 'size', 'blocksDownloaded', 'blocksTotal']
+const ENTRY_FIELDS = ['path', 'mtime', 'durationMs', 'format', 'source', 'title', 'partial', 'callId', 'collectedFrom', 'size', 'blocksDownloaded', 'blocksTotal']
 
 function collection(peer: LibraryPeer, from: string): Collection | undefined {
   return peer.library.item(peer.active.id).collecting?.find((c) => c.from === from)
@@ -32,7 +32,7 @@ describe('collecting entries from another journal', () => {
   async function hostAndDesktop(): Promise<{ h: LibraryPeer; a: LibraryPeer; link: string; key: string; written: EntryDto[] }> {
     const h = await openPeer({ firstJournal: 'private' })
     const written = [
-      await h.active.addAudioFile(HELLO_MP3, { source: 'record', madeAt: new Date('2024-03-05T10:00:00Z'), title: 'Morning walk' }),
+      await h.active.addAudioFile(HELLO_MP3, { source: 'record', madeAt: new Date('2024-03-05T10:00:00Z'), title: 'Morning walk', callId: '0123456789abcdef' }),
       await h.active.addAudioFile(HELLO_WAV, { source: 'stream', madeAt: new Date('2025-11-30T23:59:59Z') })
     ]
     const { link, key } = h.library.item(h.active.id)
@@ -51,8 +51,8 @@ describe('collecting entries from another journal', () => {
       const copy = copies.find((entry) => entry.path === original.path)
       assert.ok(copy, `${original.path} is in A at the same path`)
       assert.deepEqual(
-        [copy.mtime, copy.durationMs, copy.format, copy.source, copy.title, copy.size],
-        [original.mtime, original.durationMs, original.format, original.source, original.title, original.size]
+        [copy.mtime, copy.durationMs, copy.format, copy.source, copy.title, copy.size, copy.callId],
+        [original.mtime, original.durationMs, original.format, original.source, original.title, original.size, original.callId]
       )
       assert.deepEqual(copy.collectedFrom, { key, path: original.path })
       for (const field of Object.keys(copy)) assert.ok(ENTRY_FIELDS.includes(field), `a copied entry carries nothing else (${field})`)

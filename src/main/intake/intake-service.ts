@@ -6,9 +6,11 @@ import type { WebhookServer } from '../http/webhook-server'
 import { entryPath } from '../journal/entry-path'
 import type { Journal } from '../journal/journal'
 import { ServiceStack } from '../app/service-stack'
+import { CallIds } from './call-ids'
 import { CallLog } from './call-log'
 import { CallSimulation } from './call-simulation'
 import { downloadRecording } from './recording-downloader'
+import type { RecordingJob } from './recording-event'
 import { RecordingQueue } from './recording-queue'
 import { SocketTokens } from './socket-tokens'
 import { StreamReceiver } from './stream-receiver'
@@ -61,6 +63,9 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     const stack = new ServiceStack()
     const callLog = stack.opened('call log', await CallLog.open(join(privateDir, 'calls.jsonl')), (log) => log.close())
     const tokens = await SocketTokens.load(join(privateDir, 'socket-key'))
+    const callIds = await CallIds.load(join(privateDir, 'call-id-key'))
+    // Jobs queued before call ids existed have only the conversation: the id comes from it then.
+    const callIdOf = (job: RecordingJob): string | undefined => job.callId ?? (job.conversationUuid ? callIds.of(job.conversationUuid) : undefined)
     const simulation = stack.opened('call simulation', new CallSimulation(options.dataDir, () => options.webhooks.localUrl), (sim) => sim.close())
     const settings = (): Settings => simulation.effective(options.settings.value)
     const recordings = new RecordingQueue({
@@ -72,7 +77,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       addToJournal: async (job, file) => {
         // A restored journal catching up with its peers: the recording waits here, still queued durably.
         await options.journal().untilWritesAllowed()
-        const entry = await options.journal().addAudioFile(file, { source: 'record', id: job.recordingUuid, madeAt: new Date(job.startedAt) })
+        const callId = callIdOf(job)
+        const entry = await options.journal().addAudioFile(file, { source: 'record', id: job.recordingUuid, madeAt: new Date(job.startedAt), ...(callId ? { callId } : {}) })
         if (job.conversationUuid) await callLog.linkEntry({ conversationUuid: job.conversationUuid, entryPath: entry.path })
         return entry
       }
@@ -105,7 +111,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       // Only the durable queue is touched before the acknowledgement; a redelivered recording that
       // is already in the journal is recognised by the worker, without downloading it again.
       acceptRecording: async (job) => {
-        await recordings.enqueue(job)
+        const callId = callIdOf(job)
+        await recordings.enqueue(callId ? { ...job, callId } : job)
       },
       onCallEvent: (event) => {
         hotline.callerEvent(event)

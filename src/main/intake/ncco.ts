@@ -15,26 +15,27 @@ export interface AnswerContext {
 
 const REFUSAL = 'Sorry, this journal does not take calls from your number. Goodbye.'
 
-function greeting(settings: Settings): NccoAction[] {
+export function greeting(settings: Settings): NccoAction[] {
   return settings.greeting ? [{ action: 'talk', text: settings.greeting, language: 'en-US' }] : []
 }
 
-/** Record mode: greeting, then a recording that Vonage posts to /webhooks/recording when done. */
+/** One recording, which Vonage posts to /webhooks/recording when it ends. */
+export function recordAction(settings: Settings, publicBase: string): NccoAction {
+  return {
+    action: 'record',
+    format: 'mp3',
+    beepStart: true,
+    endOnKey: settings.endOnKey,
+    timeOut: settings.maxSeconds,
+    // Must be an array: a plain string is one of the classic reasons recordings never arrive.
+    eventUrl: [`${publicBase}/webhooks/recording`],
+    eventMethod: 'POST'
+  }
+}
+
+/** Record mode: greeting, then one recording. */
 export function recordNcco({ settings, publicBase }: AnswerContext): NccoAction[] {
-  return [
-    ...greeting(settings),
-    {
-      action: 'record',
-      format: 'mp3',
-      beepStart: true,
-      endOnKey: settings.endOnKey,
-      timeOut: settings.maxSeconds,
-      // Must be an array: a plain string is one of the classic reasons recordings never arrive.
-      eventUrl: [`${publicBase}/webhooks/recording`],
-      eventMethod: 'POST'
-    },
-    { action: 'talk', text: 'Thank you. Your entry is saved.', language: 'en-US' }
-  ]
+  return [...greeting(settings), recordAction(settings, publicBase), { action: 'talk', text: 'Thank you. Your entry is saved.', language: 'en-US' }]
 }
 
 /** Stream mode: greeting, then the call's audio to our WebSocket as 16 kHz linear PCM. */

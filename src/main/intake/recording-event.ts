@@ -7,6 +7,8 @@ export interface RecordingJob {
   /** Milliseconds since the epoch: decides the entry's /recordings/YYYY/MM folder. */
   startedAt: number
   conversationUuid?: string
+  /** The opaque id that groups the entries of one call (see call-ids.ts); set when it is queued. */
+  callId?: string
 }
 
 const VONAGE_API_HOST = /^api(-[a-z]{2}(-\d{1,2})?)?\.(nexmo|vonage)\.com$/

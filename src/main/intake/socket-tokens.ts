@@ -1,6 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { loadSecretKey } from './secret-key-file'
 
 /**
  * Per-call tokens for the stream socket's URI: an HMAC of the call uuid under a key that never
@@ -11,15 +10,7 @@ export class SocketTokens {
   private constructor(private readonly key: Buffer) {}
 
   static async load(file: string): Promise<SocketTokens> {
-    try {
-      return new SocketTokens(await readFile(file))
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      const key = randomBytes(32)
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(file, key, { mode: 0o600, flag: 'wx' })
-      return new SocketTokens(key)
-    }
+    return new SocketTokens(await loadSecretKey(file))
   }
 
   tokenFor(callUuid: string): string {

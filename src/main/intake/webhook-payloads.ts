@@ -42,6 +42,31 @@ export const CallEventSchema = v.looseObject(
 )
 export type CallEvent = v.InferOutput<typeof CallEventSchema>
 
+/** POST /webhooks/input?part=N: the caller answered the "record another?" prompt (or let it time out). */
+export const InputEventSchema = v.looseObject(
+  {
+    uuid: v.pipe(v.string('input event needs the call uuid'), v.minLength(1, 'input event needs the call uuid'), v.maxLength(100, 'uuid is too long')),
+    conversation_uuid: optionalField(100),
+    dtmf: v.looseObject(
+      {
+        // At most 20 keys (Vonage's maxDigits limit); none when the caller let the prompt time out.
+        digits: v.optional(v.pipe(v.string('dtmf.digits must be the keys pressed'), v.regex(/^[0-9*#]{0,20}$/, 'dtmf.digits must be the keys pressed')), ''),
+        timed_out: v.optional(v.boolean('dtmf.timed_out must be true or false'))
+      },
+      'input event needs dtmf'
+    )
+  },
+  notAnObject('input event')
+)
+export type InputEvent = v.InferOutput<typeof InputEventSchema>
+
+/** The `part` query of the input URL our NCCO gave Vonage: which recording of the call just ended. */
+export const InputPartSchema = v.pipe(
+  v.string('the input URL needs ?part='),
+  v.regex(/^[1-9]\d{0,2}$/, 'part must be the number of the recording'),
+  v.transform(Number)
+)
+
 /** A notice without a status (e.g. an NCCO Vonage could not run): logged and accepted. */
 export const ErrorNoticeSchema = v.looseObject({ reason: v.pipe(v.string(), v.transform((reason) => reason.slice(0, 300))) })
 

@@ -3,10 +3,11 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Settings } from '../app/settings'
 import type { CallLog } from './call-log'
 import { recordNcco, refusalNcco, streamNcco } from './ncco'
+import { afterPromptNcco, firstRecordingNcco } from './segments-ncco'
 import { parseRecordingEvent, RecordingEventError, type RecordingJob } from './recording-event'
 import type { SocketTokens } from './socket-tokens'
 import { readWebhook, refuse, WEBHOOK_BODY_LIMIT, type WebhookBody } from './webhook-request'
-import { AnswerRequestSchema, CallEventSchema, checkPayload, ErrorNoticeSchema, type CallEvent } from './webhook-payloads'
+import { AnswerRequestSchema, CallEventSchema, checkPayload, ErrorNoticeSchema, InputEventSchema, InputPartSchema, type CallEvent } from './webhook-payloads'
 import type { HotlineService } from '../hotline/hotline-service'
 import { mountHotlineRoutes } from '../hotline/hotline-routes'
 import { logger } from '../app/logging'
@@ -45,10 +46,11 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
     const { uuid: callUuid, from, to } = request.value
     const settings = deps.settings()
     if (settings.allowedCallers.length > 0 && !settings.allowedCallers.includes(from)) return c.json(refusalNcco())
-    const publicBase = (settings.publicUrl || new URL(c.req.url).origin).replace(/\/+$/, '')
+    const publicBase = publicBaseOf(c, settings)
     if (settings.mode === 'hotline') return c.json(deps.hotline.answer({ uuid: callUuid, from, to, settings, publicBase }))
     const context = { settings, publicBase, callUuid, socketToken: deps.tokens.tokenFor(callUuid.toLowerCase()) }
-    return c.json(settings.mode === 'stream' ? streamNcco(context) : recordNcco(context))
+    if (settings.mode === 'stream') return c.json(streamNcco(context))
+    return c.json(settings.severalRecordings ? firstRecordingNcco(context) : recordNcco(context))
   }
   app.get('/webhooks/answer', answer)
   app.post('/webhooks/answer', answer)
@@ -70,6 +72,19 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
     return c.body(null, 204)
   })
 
+  // The caller answered "press 1 to record another" (several recordings per call): the reply is
+  // the call's next NCCO. Nothing is stored; the recording itself arrives at /webhooks/recording.
+  app.post('/webhooks/input', async (c) => {
+    const body = await read(c)
+    if (body instanceof Response) return body
+    const event = checkPayload(InputEventSchema, body.json)
+    if (!event.ok) return refuse(c, 400, event.problem)
+    const part = checkPayload(InputPartSchema, c.req.query('part'))
+    if (!part.ok) return refuse(c, 400, part.problem)
+    const settings = deps.settings()
+    return c.json(afterPromptNcco(settings, publicBaseOf(c, settings), part.value, event.value.dtmf.digits))
+  })
+
   app.post('/webhooks/recording', async (c) => {
     const body = await read(c)
     if (body instanceof Response) return body
@@ -85,4 +100,9 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
   })
 
   mountHotlineRoutes(app, { read, hotline: deps.hotline })
+}
+
+/** Where Vonage reaches this app, for the URLs an NCCO names. */
+function publicBaseOf(c: Context, settings: Settings): string {
+  return (settings.publicUrl || new URL(c.req.url).origin).replace(/\/+$/, '')
 }

@@ -38,6 +38,8 @@ export interface AddAudioOptions {
   partial?: boolean
   /** Collected from another journal: where it came from. */
   collectedFrom?: CollectedFrom
+  /** The opaque id of the call the audio was recorded in (metadata `call`). */
+  callId?: string
   /**
    * Format and duration, from a caller that wrote the file itself (the stream receiver) and so
    * knows them without parsing it again. Anything from outside is probed.
@@ -241,7 +243,8 @@ export class Journal extends EventEmitter<JournalEvents> {
         source: options.source,
         ...(options.title ? { title: options.title } : {}),
         ...(options.partial ? { partial: true } : {}),
-        ...(options.collectedFrom ? { collectedFrom: { key: options.collectedFrom.key, path: options.collectedFrom.path } } : {})
+        ...(options.collectedFrom ? { collectedFrom: { key: options.collectedFrom.key, path: options.collectedFrom.path } } : {}),
+        ...(options.callId && isCallId(options.callId) ? { call: options.callId } : {})
       }
       const value: DriveEntryValue = { executable: false, linkname: null, blob: await copyFileIntoBlobs((await this.drive.getBlobs()).core, filePath), metadata }
       await this.drive.putEntry(path, value)
@@ -493,9 +496,11 @@ export class Journal extends EventEmitter<JournalEvents> {
     const blob = entry.value.blob
     const blocksTotal = blob?.blockLength ?? 0
     const allHeld = !blob || (this.writable && current)
+    const { call, ...metadata } = readMetadata(entry)
     return {
       path: entry.key,
-      ...readMetadata(entry),
+      ...metadata,
+      ...(call ? { callId: call } : {}),
       size: blob?.byteLength ?? 0,
       blocksTotal,
       blocksDownloaded: allHeld ? blocksTotal : await this.countLocalBlocks(blob.blockOffset, blocksTotal)
@@ -536,8 +541,14 @@ function readMetadata(entry: DriveEntry): EntryMetadata {
     source: raw.source ?? 'import',
     ...(typeof raw.title === 'string' && raw.title ? { title: raw.title } : {}),
     ...(raw.partial === true ? { partial: true } : {}),
-    ...(isCollectedFrom(raw.collectedFrom) ? { collectedFrom: { key: raw.collectedFrom.key, path: raw.collectedFrom.path } } : {})
+    ...(isCollectedFrom(raw.collectedFrom) ? { collectedFrom: { key: raw.collectedFrom.key, path: raw.collectedFrom.path } } : {}),
+    ...(isCallId(raw.call) ? { call: raw.call } : {})
   }
+}
+
+/** A call id as the app writes it; anything else a peer wrote is ignored rather than shown. */
+function isCallId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-z]{8,64}$/.test(value)
 }
 
 function isCollectedFrom(value: unknown): value is CollectedFrom {

@@ -49,6 +49,8 @@ export async function collectEntry(source: Journal, entry: EntryDto, into: Journ
       source: entry.source,
       ...(entry.title ? { title: entry.title } : {}),
       ...(entry.partial ? { partial: true } : {}),
+      // One call's recordings stay one call here too.
+      ...(entry.callId ? { callId: entry.callId } : {}),
       collectedFrom: { key: source.id, path: entry.path },
       // The source's duration is kept (a streamed call's came from the stream itself).
       audio: { format: probe.format, durationMs: entry.durationMs > 0 ? entry.durationMs : probe.durationMs }

@@ -17,6 +17,8 @@ export interface PlaceCallOptions extends CallFaults {
   to?: string
   /** What the caller says (default: the bundled speech). */
   audio?: CallerAudio
+  /** What the caller says at each `record` action, in order (several recordings per call); missing = `audio`. */
+  segmentAudio?: CallerAudio[]
   /** Real-time pacing (default true). False: no waits, frames as fast as the socket takes them. */
   realtime?: boolean
   /** Digits the caller presses at each `input` action, in order; missing = the input times out. */

@@ -59,6 +59,8 @@ class SimulatedCall {
   private readonly deferred: Array<() => Promise<void>> = []
   private readonly result: CallResult
   private answeredAt: number | undefined
+  /** `record` actions run so far: which of `segmentAudio` the caller speaks next. */
+  private recordsRun = 0
 
   constructor(
     private readonly env: CallEnvironment,
@@ -181,7 +183,7 @@ class SimulatedCall {
   }
 
   private async record(action: RecordAction): Promise<Step> {
-    const audio = this.env.audio()
+    const audio = this.options.segmentAudio?.[this.recordsRun++] ?? this.env.audio()
     if (action.format === 'ogg') throw new CallError('The simulator cannot make Ogg recordings: use format mp3 or wav.')
     if (action.format === 'wav' && !audio.pcm) throw new CallError(`A wav recording needs WAV caller audio; ${audio.source} is an MP3.`)
     if (action.beepStart) await this.clock.wait(BEEP_MS)

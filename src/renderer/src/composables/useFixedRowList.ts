@@ -11,13 +11,14 @@ export interface VisibleRow<T> {
 
 /**
  * A virtualised list of fixed-height rows: only the rows on screen (plus `overscan`) are
- * rendered, so ten thousand items cost what twenty do.
+ * rendered, so ten thousand items cost what twenty do. A row's height may depend on its kind
+ * (`rowHeight` as a function), but is known without measuring it.
  */
 export function useFixedRowList<T>(options: {
   items: Ref<readonly T[]> | ComputedRef<readonly T[]>
   keyOf: (item: T) => string
   scrollElement: Ref<HTMLElement | null>
-  rowHeight: number
+  rowHeight: number | ((item: T) => number)
   overscan: number
 }) {
   const { items, keyOf, scrollElement, rowHeight, overscan } = options
@@ -25,7 +26,7 @@ export function useFixedRowList<T>(options: {
     computed(() => ({
       count: items.value.length,
       getScrollElement: () => scrollElement.value,
-      estimateSize: () => rowHeight,
+      estimateSize: typeof rowHeight === 'number' ? () => rowHeight : (index: number) => rowHeight(items.value[index]!),
       getItemKey: (index: number) => {
         const item = items.value[index]
         return item === undefined ? index : keyOf(item)

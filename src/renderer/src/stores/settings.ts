@@ -37,6 +37,7 @@ export interface SettingsDraft {
   endOnKey: (typeof END_KEYS)[number]
   /** A number input bound with `.number` holds '' while empty. */
   maxSeconds: number | string
+  severalRecordings: boolean
   allowedCallers: string
   bootstrap: string
   // Hotline mode.
@@ -189,6 +190,7 @@ function emptyDraft(): SettingsDraft {
     greeting: '',
     endOnKey: '#',
     maxSeconds: 900,
+    severalRecordings: false,
     allowedCallers: '',
     bootstrap: '',
     vonageNumber: '',
@@ -213,6 +215,7 @@ function draftFrom(dto: SettingsDto): SettingsDraft {
     greeting: dto.greeting,
     endOnKey: dto.endOnKey,
     maxSeconds: dto.maxSeconds,
+    severalRecordings: dto.severalRecordings,
     allowedCallers: dto.allowedCallers.join('\n'),
     bootstrap: dto.bootstrap.join('\n'),
     vonageNumber: dto.vonageNumber,
@@ -249,6 +252,7 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   // Rows left wholly empty are not staff; the services check the rest (a name and an E.164 number each).
   const staff = draft.hotlineStaff.map((member) => ({ name: member.name.trim(), number: member.number.trim() })).filter((member) => member.name !== '' || member.number !== '')
   if (editable('hotlineStaff') && JSON.stringify(staff) !== JSON.stringify(saved.hotlineStaff)) update.hotlineStaff = staff
+  if (editable('severalRecordings') && draft.severalRecordings !== saved.severalRecordings) update.severalRecordings = draft.severalRecordings
 
   for (const [field, isSet] of [
     ['privateKey', saved.privateKeySet],
