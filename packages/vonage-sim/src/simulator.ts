@@ -42,6 +42,8 @@ export interface SimulatorOptions {
   realtime?: boolean
   /** Called as each `POST /v1/calls` is accepted (same as `sim.on('outbound-call', …)`). */
   onOutboundCall?: (record: OutboundCallRecord) => void
+  /** One line per step of the legs the app dials (the CLI prints them). */
+  onOutboundProgress?: (line: string) => void
 }
 
 /** The simulator's events. */
@@ -74,6 +76,7 @@ export class VonageSimulator extends EventEmitter<SimulatorEvents> {
   outboundFaults: CallFaults = {}
   private readonly faults = new DownloadFaults()
   private readonly legs = new Map<string, CallLeg>()
+  private readonly onOutboundProgress: ((line: string) => void) | undefined
   private readonly server: Server
   private applicationState: VonageApplication
   private bundledAudio: CallerAudio | undefined
@@ -87,6 +90,7 @@ export class VonageSimulator extends EventEmitter<SimulatorEvents> {
     this.latencyMs = options.latencyMs ?? 0
     this.ringMs = options.ringMs ?? 3000
     this.realtime = options.realtime ?? true
+    this.onOutboundProgress = options.onOutboundProgress
     if (options.onOutboundCall) this.on('outbound-call', options.onOutboundCall)
     this.recordings = new RecordingStore(options.retentionMs)
     this.applicationState = {
@@ -236,7 +240,7 @@ export class VonageSimulator extends EventEmitter<SimulatorEvents> {
       body,
       phone: this.phones.get(request.to),
       ringMs: this.ringMs,
-      options: { realtime: this.realtime, ...this.outboundFaults }
+      options: { realtime: this.realtime, ...(this.onOutboundProgress ? { onProgress: this.onOutboundProgress } : {}), ...this.outboundFaults }
     })
     this.legs.set(record.uuid, leg)
     this.outboundCalls.push(record)
