@@ -248,7 +248,9 @@ export class VonageSimulator extends EventEmitter<SimulatorEvents> {
     return record
   }
 
+  /** Stops the API host; legs still ringing or talking are hung up, so no timer outlives the simulator. */
   async close(): Promise<void> {
+    for (const leg of this.legs.values()) if (leg.state !== 'ended') leg.hangUp()
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }
