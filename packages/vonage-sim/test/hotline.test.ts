@@ -53,7 +53,8 @@ class HotlineApp {
   /** Errors the API answered the app with (e.g. hanging up a leg that had already ended). */
   readonly apiErrors: string[] = []
   staff: string[] = []
-  ringingTimer = 30
+  ringingTimer = 120
+  holdMusicType = 'audio/mpeg'
   /** Date.now() when the caller's answer webhook arrived. */
   answeredAt: number | undefined
   private readonly server: Server
@@ -100,6 +101,7 @@ class HotlineApp {
     this.answeredBy = undefined
     this.answeredAt = undefined
     this.staffEnded = new Set()
+    this.holdMusicType = 'audio/mpeg'
     this.dialled = new Promise((resolve) => (this.resolveDialled = resolve))
   }
 
@@ -143,7 +145,7 @@ class HotlineApp {
     const fields = entry.json ?? Object.fromEntries(url.searchParams)
     switch (url.pathname) {
       case '/hold.mp3':
-        return { status: 200, contentType: 'audio/mpeg', body: this.holdMusic }
+        return { status: 200, contentType: this.holdMusicType, body: this.holdMusic }
       case '/webhooks/answer':
         return this.json(this.answerCaller(String(fields.uuid)))
       case '/webhooks/staff-answer':
@@ -297,7 +299,7 @@ describe('vonage-sim hotline: conversation, outbound staff legs, the Calls API',
       from: { type: 'phone', number: VONAGE_NUMBER },
       answer_url: [`${app.base}/webhooks/staff-answer`],
       event_url: [`${app.base}/webhooks/staff-event`],
-      ringing_timer: 30
+      ringing_timer: 120
     })
     assert.match(benLeg.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
 
@@ -397,7 +399,7 @@ describe('vonage-sim hotline: conversation, outbound staff legs, the Calls API',
       assert.equal(conversation.recording, undefined)
       assert.deepEqual(app.posts('/webhooks/event').map((e) => e.status), ['started', 'ringing', 'answered', 'completed'])
     } finally {
-      app.ringingTimer = 30
+      app.ringingTimer = 120
     }
   })
 
@@ -425,6 +427,41 @@ describe('vonage-sim hotline: conversation, outbound staff legs, the Calls API',
         ['cancelled', 'app']
       ]
     )
+  })
+
+  it('a staff member who hangs up after talkMs ends the conversation for the caller; busy and failing phones; knobs for staff legs', async () => {
+    const [busy, broken, ana] = ['447700900261', '447700900262', '447700900263']
+    app.staff = [busy, broken, ana]
+    app.holdMusicType = 'text/html'
+    sim.phones.set(busy, { answer: 'busy' }).set(broken, { answer: 'fail' }).set(ana, { answer: 'after-rings', rings: 1, talkMs: 300 })
+    sim.outboundFaults = { signing: 'none' }
+    try {
+      const call = sim.placeCall({ ...app.urls, realtime: false, audio: callerAudioFromPcm(ramp(32000)) })
+      const result = await call.done
+      await app.settled()
+      await legsDone(sim)
+      assert.equal(result.status, 'completed', result.error)
+      assert.deepEqual(byNumber(sim, busy).statuses, ['started', 'ringing', 'busy'])
+      assert.deepEqual(byNumber(sim, broken).statuses, ['started', 'ringing', 'failed'])
+      const anaLeg = byNumber(sim, ana)
+      assert.deepEqual(anaLeg.statuses, ['started', 'ringing', 'answered', 'completed'])
+      assert.equal(anaLeg.hungUpBy, 'staff')
+      // Ana's endOnExit ended the conversation: the caller was dropped long before its 2 s were said.
+      const conversation = sim.conversations.get(app.conversationName)!
+      const [caller, staff] = conversation.members
+      assert.ok(caller!.leftAt! >= staff!.leftAt!)
+      const recording = conversation.recording!
+      assert.ok(recording.durationMs >= 250 && recording.durationMs < 1500, `${recording.durationMs} ms`)
+      assert.ok(caller!.leftAt! - conversation.startedAt! < 1500, `the caller stayed ${caller!.leftAt! - conversation.startedAt!} ms`)
+      assert.deepEqual(result.musicOnHold.map((m) => [m.status, m.contentType, m.playable]), [[200, 'text/html', false]])
+      // The knob left staff legs' callbacks unsigned; the caller's are signed as ever.
+      const staffCallbacks = app.received.filter((r) => r.path.startsWith('/webhooks/staff-'))
+      assert.ok(staffCallbacks.length >= 10)
+      assert.ok(staffCallbacks.every((r) => r.authorization === undefined))
+      assert.ok(app.received.filter((r) => r.path === '/webhooks/event').every((r) => r.authorization !== undefined))
+    } finally {
+      sim.outboundFaults = {}
+    }
   })
 
   it('runs an inline NCCO, speaks into a leg, answers GET, and refuses calls that have ended', async () => {
