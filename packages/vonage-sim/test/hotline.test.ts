@@ -482,6 +482,7 @@ describe('vonage-sim hotline: conversation, outbound staff legs, the Calls API',
     const conversation = () => sim.conversations.get(name)
     await waitFor(() => conversation()?.members.length === 1, 'the leg to join the conversation')
     await vonage.voice.playTTS(first.uuid, tts('You are first in the huddle.'))
+    assert.equal((await vonage.voice.stopTTS(first.uuid)).message, 'Talk stopped')
     const details = await vonage.voice.getCall(first.uuid)
     assert.equal(details.uuid, first.uuid)
     assert.equal(details.status, 'answered')

@@ -18,7 +18,7 @@ export interface CallsContext {
 /**
  * The Voice API's calls, as `@vonage/server-sdk` uses them: `POST /v1/calls` (createOutboundCall),
  * `GET /v1/calls/:uuid` (getCall), `PUT /v1/calls/:uuid` (hangupCall, transferCallWithNCCO/URL,
- * mute…) and `PUT /v1/calls/:uuid/talk` (playTTS). Every request needs the application's RS256
+ * mute…), `PUT /v1/calls/:uuid/talk` (playTTS) and `DELETE` on it (stopTTS). Every request needs the application's RS256
  * JWT, checked as Vonage checks file downloads.
  */
 export function addCallRoutes(app: Hono, context: CallsContext): void {
@@ -95,6 +95,14 @@ export function addCallRoutes(app: Hono, context: CallsContext): void {
     if (leg.state !== 'answered') return apiError(c, 400, 'Bad Request', `Call ${leg.uuid} is not answered yet.`)
     leg.say(fields.text)
     return c.json({ message: 'Talk started', uuid: leg.uuid })
+  })
+
+  // stopTTS: a talk here takes no time, so there is never one to stop; acknowledged as Vonage does.
+  app.delete('/v1/calls/:uuid/talk', (c) => {
+    const leg = context.leg(c.req.param('uuid'))
+    if (!leg) return notFound(c)
+    if (leg.state === 'ended') return ended(c, leg)
+    return c.json({ message: 'Talk stopped', uuid: leg.uuid })
   })
 }
 
