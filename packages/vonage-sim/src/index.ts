@@ -6,14 +6,21 @@
  */
 
 // The simulator and its account.
-export { VonageSimulator, type SimulatorOptions } from './simulator'
+export { VonageSimulator, type SimulatorEvents, type SimulatorOptions } from './simulator'
 export { createSimAccount, type SimAccount } from './account'
 
 // Calls: what to place, what happened.
-export type { CallHandle, CallResult, PlaceCallOptions, SimRecording } from './call/call-options'
+export type { CallHandle, CallResult, LegLog, MusicOnHold, PlaceCallOptions, SimRecording } from './call/call-options'
+
+// The hotline: staff phones the app dials, the legs it placed, named conversations.
+export { DEFAULT_PHONE, PHONE_RING_MS, Phones, type PhoneBehaviour } from './call/phones'
+export type { OutboundCallRecord } from './call/outbound-call'
+export type { HungUpBy, LegState } from './call/call-leg'
+export { Conversations, SimConversation, type ConversationMember } from './call/conversations'
+export type { InvalidParameter, OutboundRequest } from './api/call-request'
 export { FRAME_MS, pcmFrames, type StreamLegResult } from './call/websocket-leg'
 export type { SentCallback } from './webhooks/webhook-client'
-export { NCCO_SYNTAX_ERROR } from './ncco/actions'
+export { NCCO_SYNTAX_ERROR, parseNcco, type ConversationAction, type NccoAction } from './ncco/actions'
 
 // What the caller says.
 export { CALLER_SAMPLE_RATE, callerAudioFromPcm, loadCallerAudio, wavToPcm, type CallerAudio } from './caller/caller-audio'

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -6,12 +7,18 @@ import { Hono } from 'hono'
 import { createSimAccount, type SimAccount } from './account'
 import { apiError } from './api/api-errors'
 import { addApplicationRoutes, type VonageApplication, type WebhookAddress } from './api/applications-api'
+import type { OutboundRequest } from './api/call-request'
+import { addCallRoutes } from './api/calls-api'
 import { addFileRoutes, type DownloadRecord } from './api/files-api'
 import { RecordingStore } from './api/recording-store'
+import type { CallLeg } from './call/call-leg'
 import type { CallHandle, PlaceCallOptions } from './call/call-options'
+import { Conversations } from './call/conversations'
 import { placeCall } from './call/inbound-call'
+import { dial, type OutboundCallRecord } from './call/outbound-call'
+import { Phones } from './call/phones'
 import { loadCallerAudio, type CallerAudio } from './caller/caller-audio'
-import { DownloadFaults, type FakeBody } from './faults'
+import { DownloadFaults, type CallFaults, type FakeBody } from './faults'
 
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */
@@ -29,19 +36,47 @@ export interface SimulatorOptions {
   retentionMs?: number
   /** A request the API host failed on (it answers 500); default: printed to stderr. */
   onRequestError?: (error: Error, request: { method: string; path: string }) => void
+  /** Real ms per ring of a dialled phone (default 3000; tests use ~50). */
+  ringMs?: number
+  /** Pacing of the legs the app dials (`POST /v1/calls`): false skips their talk waits (default true). */
+  realtime?: boolean
+  /** Called as each `POST /v1/calls` is accepted (same as `sim.on('outbound-call', …)`). */
+  onOutboundCall?: (record: OutboundCallRecord) => void
+  /** One line per step of the legs the app dials (the CLI prints them). */
+  onOutboundProgress?: (line: string) => void
+}
+
+/** The simulator's events. */
+export interface SimulatorEvents {
+  /** The app dialled a number: emitted as the request is accepted, before the 201 reply. */
+  'outbound-call': [record: OutboundCallRecord]
 }
 
 /**
  * A local stand-in for Vonage: the API host the app downloads recordings from and manages its
  * application on (`VONAGE_API_HOST`), and the caller that places calls on the app's webhooks.
  */
-export class VonageSimulator {
+export class VonageSimulator extends EventEmitter<SimulatorEvents> {
   readonly recordings: RecordingStore
   /** Every file download request, in order, with the status it got. */
   readonly downloads: DownloadRecord[] = []
   /** Fault knob: delay before every API response, in ms; change it at any time. */
   latencyMs: number
+  /** How each dialled number answers (`phones.set('447700900111', { answer: 'decline' })`). */
+  readonly phones = new Phones()
+  /** The named conversations of all legs (`conversations.get(name)`: members, status, recording). */
+  readonly conversations = new Conversations()
+  /** Every call the app placed through `POST /v1/calls`, in order. */
+  readonly outboundCalls: OutboundCallRecord[] = []
+  /** Real ms per ring of a dialled phone; change it at any time (legs already ringing keep theirs). */
+  ringMs: number
+  /** Pacing of the legs the app dials: false skips their talk waits. */
+  realtime: boolean
+  /** Fault knobs for the callbacks of legs the app dials from now on (signing, duplicates, …). */
+  outboundFaults: CallFaults = {}
   private readonly faults = new DownloadFaults()
+  private readonly legs = new Map<string, CallLeg>()
+  private readonly onOutboundProgress: ((line: string) => void) | undefined
   private readonly server: Server
   private applicationState: VonageApplication
   private bundledAudio: CallerAudio | undefined
@@ -51,7 +86,12 @@ export class VonageSimulator {
     readonly account: SimAccount,
     options: SimulatorOptions
   ) {
+    super()
     this.latencyMs = options.latencyMs ?? 0
+    this.ringMs = options.ringMs ?? 3000
+    this.realtime = options.realtime ?? true
+    this.onOutboundProgress = options.onOutboundProgress
+    if (options.onOutboundCall) this.on('outbound-call', options.onOutboundCall)
     this.recordings = new RecordingStore(options.retentionMs)
     this.applicationState = {
       id: account.applicationId,
@@ -83,6 +123,11 @@ export class VonageSimulator {
       apiSecret: account.apiSecret,
       get: () => this.applicationState,
       set: (application) => (this.applicationState = application)
+    })
+    addCallRoutes(app, {
+      application: () => ({ id: this.applicationState.id, publicKey: this.applicationState.keys.public_key }),
+      dial: (request, body) => this.dial(request, body),
+      leg: (uuid) => this.legs.get(uuid)
     })
     app.notFound((c) => apiError(c, 404, 'Not Found', `The simulator has no ${c.req.method} ${new URL(c.req.url).pathname}.`))
     const onRequestError = options.onRequestError ?? ((error, request) => console.error(`[vonage-sim] ${request.method} ${request.path} failed:`, error))
@@ -161,10 +206,12 @@ export class VonageSimulator {
         store: this.recordings,
         baseUrl: this.url,
         audio: () => options.audio ?? (this.bundledAudio ??= loadCallerAudio()),
+        conversations: this.conversations,
         answerUrl,
         answerMethod: options.answerMethod ?? webhooks.answer_url?.http_method ?? 'GET',
         ...(webhooks.fallback_answer_url && !options.answerUrl ? { fallbackAnswerUrl: webhooks.fallback_answer_url.address } : {}),
-        eventUrl
+        eventUrl,
+        register: (leg) => this.legs.set(leg.uuid, leg)
       },
       {
         // The application's own settings, as Vonage applies them; explicit options win.
@@ -175,7 +222,35 @@ export class VonageSimulator {
     )
   }
 
+  /** Starts the leg `POST /v1/calls` asked for; it rings the number as `phones` says. */
+  private dial(request: OutboundRequest, body: Record<string, unknown>): OutboundCallRecord {
+    const eventHook = this.applicationState.capabilities.voice?.webhooks.event_url
+    const { leg, record } = dial({
+      environment: {
+        account: this.account,
+        store: this.recordings,
+        baseUrl: this.url,
+        audio: () => (this.bundledAudio ??= loadCallerAudio()),
+        conversations: this.conversations,
+        // No event_url in the request: the application's, as Vonage does.
+        eventUrl: request.eventUrl ?? eventHook?.address,
+        eventMethod: request.eventUrl ? request.eventMethod : (eventHook?.http_method ?? 'POST')
+      },
+      request,
+      body,
+      phone: this.phones.get(request.to),
+      ringMs: this.ringMs,
+      options: { realtime: this.realtime, ...(this.onOutboundProgress ? { onProgress: this.onOutboundProgress } : {}), ...this.outboundFaults }
+    })
+    this.legs.set(record.uuid, leg)
+    this.outboundCalls.push(record)
+    this.emit('outbound-call', record)
+    return record
+  }
+
+  /** Stops the API host; legs still ringing or talking are hung up, so no timer outlives the simulator. */
   async close(): Promise<void> {
+    for (const leg of this.legs.values()) if (leg.state !== 'ended') leg.hangUp()
     this.server.closeAllConnections()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
   }

@@ -3,29 +3,31 @@ import { setTimeout as sleep } from 'node:timers/promises'
 /**
  * A call's sense of time. Real time by default; in fast mode every wait returns at once and the
  * clock moves on by the time skipped, so timestamps, `start_time`/`end_time` and `duration` still
- * describe a call of the right length. Waits end early when the caller hangs up (`signal`).
+ * describe a call of the right length. Waits end early when the leg's current action is stopped
+ * (`signal` is read at each wait: a leg gets a fresh one per action, so a transfer stops one action).
  */
 export class CallClock {
   private skippedMs = 0
 
   constructor(
     readonly realtime: boolean,
-    private readonly signal: AbortSignal
+    private readonly signal: () => AbortSignal
   ) {}
 
   now(): number {
     return Date.now() + this.skippedMs
   }
 
-  /** Waits `ms` of call time; rejects with an AbortError if the call is hung up meanwhile. */
+  /** Waits `ms` of call time; rejects if the action is stopped (hang-up, transfer) meanwhile. */
   async wait(ms: number): Promise<void> {
-    this.signal.throwIfAborted()
+    const signal = this.signal()
+    signal.throwIfAborted()
     if (ms <= 0) return
     if (!this.realtime) {
       this.skippedMs += ms
       return
     }
-    await sleep(ms, undefined, { signal: this.signal })
+    await sleep(ms, undefined, { signal })
   }
 
   /** Accounts for call time that passed without waiting (fast streaming). */

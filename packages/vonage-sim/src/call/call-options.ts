@@ -48,11 +48,43 @@ export interface SimRecording {
   durationMs: number
   startTime: string
   endTime: string
-  /** How the record action ended. */
-  endedBy: 'key' | 'silence' | 'timeout' | 'hangup'
+  /** How the record action ended; 'conversation': a recorded conversation that ended. */
+  endedBy: 'key' | 'silence' | 'timeout' | 'hangup' | 'conversation'
 }
 
-export interface CallResult {
+/** What a leg heard of a conversation's `musicOnHoldUrl` (fetched once, with a plain GET). */
+export interface MusicOnHold {
+  url: string
+  /** HTTP status; 0 when no reply came. */
+  status: number
+  contentType: string
+  /** 200 with an audio/* content type: what Vonage could play. */
+  playable: boolean
+  /** Why no reply came. */
+  error?: string
+}
+
+/** What any leg did, inbound or outbound. */
+export interface LegLog {
+  /** Every callback sent, in order, retries and duplicates included. */
+  callbacks: SentCallback[]
+  /** The NCCO actions run, in order. */
+  actions: string[]
+  /** Every status event sent (`started`, `ringing`, …), in order. */
+  statuses: string[]
+  recordings: SimRecording[]
+  /** One per `connect` action: what was streamed (`bytes` are exactly the PCM sent). */
+  streams: StreamLegResult[]
+  /** Every text the leg heard, in order: its NCCO's `talk` actions and `PUT /v1/calls/:uuid/talk`. */
+  spoken: string[]
+  /** The named conversations the leg joined, in order. */
+  conversations: string[]
+  musicOnHold: MusicOnHold[]
+  /** The app moved the leg to another NCCO (`PUT /v1/calls/:uuid` with `action: "transfer"`). */
+  transferred: boolean
+}
+
+export interface CallResult extends LegLog {
   uuid: string
   conversationUuid: string
   /** 'failed': the answer webhook or an NCCO could not be used; the call still ended with `completed`. */
@@ -61,21 +93,14 @@ export interface CallResult {
   error?: string
   /** From answer to hang-up, in call time. */
   durationMs: number
-  /** Every callback sent, in order, retries and duplicates included. */
-  callbacks: SentCallback[]
-  /** The NCCO actions run, in order. */
-  actions: string[]
-  recordings: SimRecording[]
-  /** One per `connect` action: what was streamed (`bytes` are exactly the PCM sent). */
-  streams: StreamLegResult[]
 }
 
 export interface CallHandle {
   /** The call leg's uuid (32 hex digits). */
   uuid: string
-  /** `CON-<uuid>`. */
+  /** `CON-<uuid>`: the call's own conversation (its events carry a named conversation's once it joins one). */
   conversationUuid: string
   done: Promise<CallResult>
-  /** The caller hangs up now: the current action stops, the call completes. */
+  /** The caller hangs up now (also while waiting in a conversation): the current action stops, the call completes. */
   hangUp(): void
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import { loadCallerAudio, VonageSimulator, type CallerAudio, type CallResult, type SimAccount } from '../index'
+import { loadCallerAudio, VonageSimulator, type CallerAudio, type CallResult, type PhoneBehaviour, type SimAccount } from '../index'
 
 const USAGE = `Usage: vonage-sim --app URL [options]
        (from the Voice Journal project also: npm run simulate-call -- --app URL [options])
@@ -27,7 +27,11 @@ const USAGE = `Usage: vonage-sim --app URL [options]
   --sim-port N            simulator port (default: the port of $VONAGE_API_HOST on this machine, else free)
   --answer-method GET|POST  how the answer webhook is called (default GET)
   --fast                  no real-time waits (talk, recording, streaming)
-  --linger S              seconds to keep serving the recording for the app to download (default 30)`
+  --linger S              seconds to keep serving the recording for the app to download (default 30)
+  --phone NUMBER=HOW      how a number the app dials (POST /v1/calls) answers; repeatable. HOW is
+                          after-rings:N, decline[:N], busy, never or fail, optionally ,talk=MS
+                          (how long the person stays in the conversation); default: after one ring
+  --ring-ms N             real ms per ring of a dialled phone (default 3000)`
 
 interface CliOptions {
   app: string
@@ -41,6 +45,8 @@ interface CliOptions {
   answerMethod: 'GET' | 'POST'
   fast: boolean
   lingerMs: number
+  phones: Array<[string, PhoneBehaviour]>
+  ringMs: number
 }
 
 const say = (line: string): void => console.error(`[vonage-sim] ${line}`)
@@ -62,6 +68,8 @@ function parseOptions(argv: string[]): CliOptions {
       'answer-method': { type: 'string', default: 'GET' },
       fast: { type: 'boolean', default: false },
       linger: { type: 'string', default: '30' },
+      phone: { type: 'string', multiple: true, default: [] },
+      'ring-ms': { type: 'string', default: '3000' },
       help: { type: 'boolean', default: false }
     }
   })
@@ -78,6 +86,8 @@ function parseOptions(argv: string[]): CliOptions {
   }
   const linger = Number(values.linger)
   if (!Number.isFinite(linger) || linger < 0) throw new Error('--linger must be a number of seconds')
+  const ringMs = Number(values['ring-ms'])
+  if (!Number.isFinite(ringMs) || ringMs < 1) throw new Error('--ring-ms must be a number of milliseconds ≥ 1')
 
   const env = process.env
   const keySource = values['private-key'] ?? env.VONAGE_PRIVATE_KEY
@@ -108,7 +118,26 @@ function parseOptions(argv: string[]): CliOptions {
     simPort: simPort(values['sim-port'], env.VONAGE_API_HOST),
     answerMethod,
     fast: values.fast,
-    lingerMs: linger * 1000
+    lingerMs: linger * 1000,
+    phones: values.phone.map(parsePhone),
+    ringMs
+  }
+}
+
+/** `447700900202=after-rings:2,talk=5000` → the number and how it answers. */
+function parsePhone(spec: string): [string, PhoneBehaviour] {
+  const match = /^(\d{6,15})=(after-rings|decline|busy|never|fail)(?::(\d+))?(?:,talk=(\d+))?$/.exec(spec)
+  if (!match) throw new Error(`--phone ${spec}: expected NUMBER=after-rings:N, decline[:N], busy, never or fail, optionally ,talk=MS`)
+  const [, number, answer, rings, talk] = match as unknown as [string, string, PhoneBehaviour['answer'], string | undefined, string | undefined]
+  const talkMs = talk === undefined ? {} : { talkMs: Number(talk) }
+  switch (answer) {
+    case 'after-rings':
+      if (rings === undefined) throw new Error(`--phone ${spec}: after-rings needs a number of rings (after-rings:2)`)
+      return [number, { answer, rings: Number(rings), ...talkMs }]
+    case 'decline':
+      return [number, { answer, ...(rings === undefined ? {} : { rings: Number(rings) }), ...talkMs }]
+    default:
+      return [number, { answer, ...talkMs }]
   }
 }
 
@@ -158,7 +187,9 @@ async function main(): Promise<number> {
     return 1
   }
 
-  const sim = await VonageSimulator.start({ port: options.simPort, account: options.account })
+  const sim = await VonageSimulator.start({ port: options.simPort, account: options.account, ringMs: options.ringMs, realtime: !options.fast, onOutboundProgress: say })
+  for (const [number, behaviour] of options.phones) sim.phones.set(number, behaviour)
+  sim.on('outbound-call', (record) => say(`the app dials ${record.to}: call ${record.uuid}`))
   const generated = (['applicationId', 'privateKey', 'signatureSecret'] as const).filter((field) => !options.account[field])
   say(`simulator on ${sim.url} (application ${sim.account.applicationId})`)
   if (generated.length > 0) {
@@ -192,6 +223,8 @@ async function main(): Promise<number> {
     call.hangUp()
   })
   const result = await call.done
+  // Staff legs the app dialled end on their own (answered, declined, timed out, hung up by the app).
+  await Promise.all(sim.outboundCalls.map((record) => record.done))
   const downloaded = await waitForDownloads(sim, result, options.lingerMs)
   await sim.close()
 
@@ -207,6 +240,23 @@ async function main(): Promise<number> {
       actions: result.actions,
       recordings: result.recordings.map((r) => ({ url: r.url, recordingUuid: r.recordingUuid, size: r.size, durationMs: r.durationMs, downloaded: downloaded.has(r.fileId) })),
       streams: result.streams.map((s) => ({ frames: s.frames, bytes: s.bytes.length, endedBy: s.endedBy, ...(s.error ? { error: s.error } : {}) })),
+      spoken: result.spoken,
+      conversations: result.conversations,
+      ...(result.musicOnHold.length ? { musicOnHold: result.musicOnHold } : {}),
+      ...(result.transferred ? { transferred: true } : {}),
+      ...(sim.outboundCalls.length
+        ? {
+            outboundCalls: sim.outboundCalls.map((r) => ({
+              uuid: r.uuid,
+              to: r.to,
+              statuses: r.statuses,
+              spoken: r.spoken,
+              ...(r.conversation ? { conversation: r.conversation } : {}),
+              ...(r.hungUpBy ? { hungUpBy: r.hungUpBy } : {}),
+              ...(r.error ? { error: r.error } : {})
+            }))
+          }
+        : {}),
       simulator: sim.url
     })
   )

@@ -40,14 +40,32 @@ export interface ConnectAction {
   eventMethod: 'GET' | 'POST'
 }
 
-export type NccoAction = TalkAction | RecordAction | InputAction | ConnectAction
+/**
+ * Joins a named conversation, shared by every leg that names it. `canSpeak`, `canHear` and `mute`
+ * are checked and kept, not simulated (nobody's audio is mixed here).
+ */
+export interface ConversationAction {
+  action: 'conversation'
+  name: string
+  musicOnHoldUrl?: string
+  startOnEnter: boolean
+  endOnExit: boolean
+  record: boolean
+  eventUrl?: string
+  eventMethod: 'GET' | 'POST'
+  canSpeak?: string[]
+  canHear?: string[]
+  mute: boolean
+}
+
+export type NccoAction = TalkAction | RecordAction | InputAction | ConnectAction | ConversationAction
 
 export type NccoCheck = { ok: true; actions: NccoAction[] } | { ok: false; reason: string }
 
 /** Vonage's wording for any NCCO it cannot run; the simulator adds what exactly was wrong. */
 export const NCCO_SYNTAX_ERROR = 'Syntax error in NCCO. Invalid value type or action.'
 
-const KNOWN_BUT_NOT_SIMULATED = ['stream', 'conversation', 'notify', 'wait', 'transfer']
+const KNOWN_BUT_NOT_SIMULATED = ['stream', 'notify', 'wait', 'transfer']
 const DTMF_KEY = /^[0-9*#]$/
 
 class NccoError extends Error {}
@@ -83,12 +101,19 @@ function parseAction(value: unknown, index: number): NccoAction {
     if (typeof field !== 'boolean') throw new NccoError(`${where}: ${name} must be true or false`)
     return field
   }
-  const eventUrl = (): string | undefined => {
-    const field = fields.eventUrl
+  const urlArray = (name: string): string | undefined => {
+    const field = fields[name]
     if (field === undefined) return undefined
-    if (!Array.isArray(field) || field.length !== 1 || typeof field[0] !== 'string') throw new NccoError(`${where}: eventUrl must be an array of one URL`)
-    if (!/^https?:\/\//.test(field[0]) || !URL.canParse(field[0])) throw new NccoError(`${where}: eventUrl[0] is not an http(s) URL`)
+    if (!Array.isArray(field) || field.length !== 1 || typeof field[0] !== 'string') throw new NccoError(`${where}: ${name} must be an array of one URL`)
+    if (!/^https?:\/\//.test(field[0]) || !URL.canParse(field[0])) throw new NccoError(`${where}: ${name}[0] is not an http(s) URL`)
     return field[0]
+  }
+  const eventUrl = (): string | undefined => urlArray('eventUrl')
+  const legUuids = (name: string): string[] | undefined => {
+    const field = fields[name]
+    if (field === undefined) return undefined
+    if (!Array.isArray(field) || field.some((uuid) => typeof uuid !== 'string' || uuid === '')) throw new NccoError(`${where}: ${name} must be an array of leg uuids`)
+    return field as string[]
   }
   const eventMethod = (): 'GET' | 'POST' => {
     const field = fields.eventMethod ?? 'POST'
@@ -161,6 +186,25 @@ function parseAction(value: unknown, index: number): NccoAction {
         limit: number('limit', 1, 7200, 7200),
         eventUrl: eventUrl(),
         eventMethod: eventMethod()
+      }
+    }
+    case 'conversation': {
+      if (typeof fields.name !== 'string' || fields.name.trim() === '') throw new NccoError(`${where}: name is required`)
+      const musicOnHoldUrl = urlArray('musicOnHoldUrl')
+      const canSpeak = legUuids('canSpeak')
+      const canHear = legUuids('canHear')
+      return {
+        action: 'conversation',
+        name: fields.name,
+        ...(musicOnHoldUrl !== undefined ? { musicOnHoldUrl } : {}),
+        startOnEnter: boolean('startOnEnter', true),
+        endOnExit: boolean('endOnExit', false),
+        record: boolean('record', false),
+        eventUrl: eventUrl(),
+        eventMethod: eventMethod(),
+        ...(canSpeak ? { canSpeak } : {}),
+        ...(canHear ? { canHear } : {}),
+        mute: boolean('mute', false)
       }
     }
     default:

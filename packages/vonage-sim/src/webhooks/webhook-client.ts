@@ -19,6 +19,8 @@ export interface SentCallback {
   /** The parsed payload, whatever the method. */
   payload: Record<string, unknown>
   attempt: number
+  /** Date.now() as the request went out (an app's reaction time is measured from it). */
+  sentAt: number
   /** HTTP status of the reply; absent when no reply came. */
   status?: number
   /** Why no reply came (refused, timed out, …). */
