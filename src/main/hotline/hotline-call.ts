@@ -65,7 +65,9 @@ export class HotlineCall {
   private state: State = 'waiting'
   private dialling = true
   private answeredBy: StaffLeg | null = null
+  private callerGone = false
   private readonly settleTimer: NodeJS.Timeout
+  private forgetTimer: NodeJS.Timeout | undefined
 
   constructor(
     readonly caller: HotlineCaller,
@@ -85,6 +87,7 @@ export class HotlineCall {
     void Promise.all(this.legs.map((leg, index) => this.dial(leg, index))).then(() => {
       this.dialling = false
       this.settleIfNobodyLeft()
+      this.finishIfDone()
     })
   }
 
@@ -120,18 +123,28 @@ export class HotlineCall {
 
   /** The caller's leg changed: hanging up before anyone answered abandons the call. */
   callerEvent(event: CallEvent): void {
-    if (!ENDED.has(event.status)) return
+    if (!ENDED.has(event.status) || this.callerGone) return
+    this.callerGone = true
     clearTimeout(this.settleTimer)
     if (this.state === 'waiting') {
       this.state = 'abandoned'
       this.finish('abandoned')
       this.hangUpOthers()
     }
-    this.deps.finished()
+    // The staff legs' last events (a hung-up phone's `cancelled`) still belong in the ledger: the
+    // call is forgotten once they are in, or after a while if one never comes.
+    this.forgetTimer = setTimeout(() => this.deps.finished(), SETTLE_GRACE_MS)
+    this.forgetTimer.unref()
+    this.finishIfDone()
   }
 
   close(): void {
     clearTimeout(this.settleTimer)
+    clearTimeout(this.forgetTimer)
+  }
+
+  private finishIfDone(): void {
+    if (this.callerGone && !this.dialling && this.legs.every((leg) => leg.ended)) this.deps.finished()
   }
 
   private async dial(leg: StaffLeg, index: number): Promise<void> {
@@ -169,6 +182,7 @@ export class HotlineCall {
     leg.status = status
     leg.ended = ENDED.has(status)
     this.record({ kind: 'staff', uuid: this.caller.uuid, name: leg.name, status, at, ...(conversationUuid ? { conversationUuid } : {}) })
+    if (leg.ended) this.finishIfDone()
   }
 
   /** Every staff leg has ended and nobody answered: voicemail, or a goodbye. */

@@ -56,8 +56,9 @@ export class HotlineService extends EventEmitter<{ event: [HotlineEvent]; ledger
         failed: (error, what) => log.warn({ err: error, call: callId }, `hotline: could not ${what}`),
         finished: () => {
           call.close()
-          this.calls.delete(callId)
-          this.byCaller.delete(uuid)
+          // Only this call: a later call is never removed by an earlier one's timer.
+          if (this.calls.get(callId) === call) this.calls.delete(callId)
+          if (this.byCaller.get(uuid) === call) this.byCaller.delete(uuid)
         }
       }
     )
