@@ -7,6 +7,7 @@ import {
   environmentVariableOf,
   SETTINGS_ENVIRONMENT,
   settingsFieldOf,
+  settingsConflict,
   SettingsSchema,
   SettingsUpdateSchema,
   type Settings,
@@ -52,6 +53,7 @@ export class SettingsStore {
     const saved = check(SettingsSchema, await readJsonFile<unknown>(file, {}), (message) => `settings.json: ${message}`)
     const store = new SettingsStore(file, saved, readEnvironment(env))
     checkPrivateKey(store.value)
+    checkConflicts(store.value)
     return store
   }
 
@@ -74,6 +76,7 @@ export class SettingsStore {
       ;(next as Record<SettingsField, unknown>)[field] = value
     }
     checkPrivateKey({ ...next, ...this.overrides })
+    checkConflicts({ ...next, ...this.overrides })
     await writeJsonFile(this.file, next)
     this.saved = next
     for (const listener of this.listeners) {
@@ -94,12 +97,13 @@ export class SettingsStore {
 
   /** What the window may see: no secrets, plus the URLs to paste into Vonage. */
   toDto(): SettingsDto {
-    const { privateKey, signatureSecret, ...visible } = this.value
+    const { privateKey, signatureSecret, notifyWebhookSecret, ...visible } = this.value
     const base = visible.publicUrl.replace(/\/+$/, '')
     return {
       ...visible,
       privateKeySet: privateKey !== '',
       signatureSecretSet: signatureSecret !== '',
+      notifyWebhookSecretSet: notifyWebhookSecret !== '',
       fromEnvironment: Object.keys(this.overrides) as SettingsField[],
       vonageConfigured: visible.applicationId !== '' && privateKey !== '',
       webhookUrls: base ? { answer: `${base}/webhooks/answer`, event: `${base}/webhooks/event` } : null,
@@ -132,6 +136,12 @@ function readPrivateKey(value: string): string {
   if (value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n')
   if (!existsSync(value)) throw new SettingsError(`VONAGE_PRIVATE_KEY is neither a PEM key nor an existing file: ${value}`, 'privateKey')
   return readFileSync(value, 'utf8')
+}
+
+/** A rule between fields (a webhook URL without its secret), named at the field to fix. */
+function checkConflicts(settings: Settings): void {
+  const conflict = settingsConflict(settings)
+  if (conflict) throw new SettingsError(conflict.message, conflict.field)
 }
 
 /** The schema checks a PEM's shape; only Node can tell whether it is a key it can sign with. */
