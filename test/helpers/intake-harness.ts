@@ -15,11 +15,13 @@ export class IntakeHarness {
     readonly simulator: VonageSimulator,
     private readonly network: Awaited<ReturnType<typeof startTestnet>>,
     private readonly data: Awaited<ReturnType<typeof makeTempDir>>,
-    private readonly mode: IntakeMode
+    private readonly mode: IntakeMode,
+    private readonly env: NodeJS.ProcessEnv
   ) {}
 
-  static async start(mode: IntakeMode): Promise<IntakeHarness> {
-    const harness = new IntakeHarness(await VonageSimulator.start(), await startTestnet(), await makeTempDir(), mode)
+  /** `env` adds to the app's environment (e.g. NOTIFY_* for the team's receivers). */
+  static async start(mode: IntakeMode, env: NodeJS.ProcessEnv = {}): Promise<IntakeHarness> {
+    const harness = new IntakeHarness(await VonageSimulator.start(), await startTestnet(), await makeTempDir(), mode, env)
     await harness.startApp()
     // No greeting: the tests are about the recording, and a spoken greeting only adds seconds.
     await harness.app.call('saveSettings', { greeting: '' })
@@ -33,8 +35,15 @@ export class IntakeHarness {
   async startApp(): Promise<void> {
     this.app = await startHeadless(this.data.dir, ['--bootstrap', this.network.bootstrap], {
       ...this.simulator.appEnvironment(),
-      JOURNAL_MODE: this.mode
+      JOURNAL_MODE: this.mode,
+      ...this.env
     })
+  }
+
+  /** A clean stop (SIGTERM: every service closes), then a start on the same data directory. */
+  async restart(): Promise<void> {
+    await this.app.stop()
+    await this.startApp()
   }
 
   /** SIGKILL, then start again on the same data directory. */

@@ -113,11 +113,17 @@ export class SettingsStore {
 }
 
 /** Parses with `schema`, or throws a SettingsError with the first issue's message and field. */
-function check<S extends v.GenericSchema>(schema: S, input: unknown, describe: (message: string) => string = (message) => message): v.InferOutput<S> {
+function check<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+  describe: (message: string) => string = (message) => message,
+  /** The field when `schema` is one field's (its issues carry no path). */
+  field: SettingsField | null = null
+): v.InferOutput<S> {
   const result = v.safeParse(schema, input)
   if (result.success) return result.output
   const issue = result.issues[0]
-  throw new SettingsError(describe(issue.message), settingsFieldOf(issue))
+  throw new SettingsError(describe(issue.message), settingsFieldOf(issue) ?? field)
 }
 
 function readEnvironment(env: NodeJS.ProcessEnv): Partial<Settings> {
@@ -126,7 +132,7 @@ function readEnvironment(env: NodeJS.ProcessEnv): Partial<Settings> {
     const raw = env[variable]?.trim()
     if (!raw) continue
     const value = field === 'privateKey' ? readPrivateKey(raw) : raw
-    overrides[field] = check(SettingsSchema.entries[field], value, (message) => `${variable}: ${message}`)
+    overrides[field] = check(SettingsSchema.entries[field], value, (message) => `${variable}: ${message}`, field)
   }
   return overrides as Partial<Settings>
 }

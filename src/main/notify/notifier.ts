@@ -103,19 +103,20 @@ export class Notifier extends EventEmitter<{ notifications: [NotificationsStatus
    */
   async sendTest(): Promise<TestNotificationResult> {
     const outcomes = new Map<string, { outcome: 'delivered' | 'failed'; error?: string }>()
-    let expected: string[] = []
+    let expected: string[] | null = null
     let allAnswered!: () => void
     const answered = new Promise<void>((resolve) => (allAnswered = resolve))
     const onAttempt = (id: string, error: string | null): void => {
       if (!outcomes.has(id)) outcomes.set(id, error === null ? { outcome: 'delivered' } : { outcome: 'failed', error })
-      if (expected.every((expectedId) => outcomes.has(expectedId))) allAnswered()
+      if (expected?.every((expectedId) => outcomes.has(expectedId))) allAnswered()
     }
     this.outbox.on('attempted', onAttempt)
     let timer: NodeJS.Timeout | undefined
     try {
       const messages = await this.enqueue({ type: 'test', at: Date.now() })
-      expected = messages.map((message) => message.id)
-      if (expected.every((id) => outcomes.has(id))) allAnswered()
+      const ids = messages.map((message) => message.id)
+      expected = ids
+      if (ids.every((id) => outcomes.has(id))) allAnswered()
       // A receiver that never answers is cut off by the attempt's own timeout; this is only a backstop.
       const limit = (this.options.timeoutMs ?? DELIVERY_TIMEOUT_MS) + 2000
       await Promise.race([answered, new Promise((resolve) => (timer = setTimeout(resolve, limit)))])

@@ -86,12 +86,12 @@ export class Outbox extends EventEmitter<{ change: []; attempted: [id: string, e
     const outbox = new Outbox(options, file)
     for (const record of records) outbox.replay(record)
     await file.rewrite(() => outbox.snapshotRecords())
-    const now = Date.now()
+    // Every pending message is tried again at once (a start is when a network or a receiver most
+    // often came back); failed ones wait for the window's Retry.
     for (const item of outbox.items.values()) {
       if (item.state === 'failed') continue
-      // Whatever was in flight when the app stopped is tried again; a retry keeps its due time.
-      if (item.nextAttemptAt !== undefined && item.nextAttemptAt > now) outbox.schedule(item, item.nextAttemptAt - now)
-      else item.state = 'waiting'
+      item.state = 'waiting'
+      delete item.nextAttemptAt
     }
     outbox.pump()
     return outbox

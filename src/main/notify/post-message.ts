@@ -29,7 +29,7 @@ export async function postMessage(url: string, body: string, headers: Record<str
       signal: AbortSignal.any([signal, timeout])
     })
   } catch (error) {
-    if (timeout.aborted) throw new DeliveryError(`No answer within ${Math.round(timeoutMs / 1000)} s`)
+    if (timeout.aborted) throw new DeliveryError(`No answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}`)
     if (signal.aborted) throw new DeliveryError('Interrupted: the app was closing')
     throw new DeliveryError(`Could not reach ${new URL(url).host}: ${describeFetchFailure(error)}`)
   }
