@@ -29,7 +29,21 @@ export interface SettingsDraft {
   maxSeconds: number | string
   allowedCallers: string
   bootstrap: string
+  // Telling the team
+  notifySlackUrl: string
+  notifyWebhookUrl: string
+  notifyWebhookSecret: SecretDraft
+  showCallerNumber: boolean
+  tellTeamCallStarted: boolean
+  tellTeamCallAnswered: boolean
+  tellTeamCallMissed: boolean
+  tellTeamEntryAdded: boolean
+  tellTeamDownloadFailed: boolean
 }
+
+/** The team-message switches, saved with the form like the addresses they go with. */
+export const TELL_TEAM_SWITCHES = ['showCallerNumber', 'tellTeamCallStarted', 'tellTeamCallAnswered', 'tellTeamCallMissed', 'tellTeamEntryAdded', 'tellTeamDownloadFailed'] as const
+export type TellTeamSwitch = (typeof TELL_TEAM_SWITCHES)[number]
 
 interface PendingChange {
   update: SettingsUpdate
@@ -165,7 +179,16 @@ function emptyDraft(): SettingsDraft {
     endOnKey: '#',
     maxSeconds: 900,
     allowedCallers: '',
-    bootstrap: ''
+    bootstrap: '',
+    notifySlackUrl: '',
+    notifyWebhookUrl: '',
+    notifyWebhookSecret: { action: 'replace', value: '' },
+    showCallerNumber: false,
+    tellTeamCallStarted: true,
+    tellTeamCallAnswered: true,
+    tellTeamCallMissed: true,
+    tellTeamEntryAdded: true,
+    tellTeamDownloadFailed: true
   }
 }
 
@@ -181,7 +204,16 @@ function draftFrom(dto: SettingsDto): SettingsDraft {
     endOnKey: dto.endOnKey,
     maxSeconds: dto.maxSeconds,
     allowedCallers: dto.allowedCallers.join('\n'),
-    bootstrap: dto.bootstrap.join('\n')
+    bootstrap: dto.bootstrap.join('\n'),
+    notifySlackUrl: dto.notifySlackUrl,
+    notifyWebhookUrl: dto.notifyWebhookUrl,
+    notifyWebhookSecret: { action: dto.notifyWebhookSecretSet ? 'keep' : 'replace', value: '' },
+    showCallerNumber: dto.showCallerNumber,
+    tellTeamCallStarted: dto.tellTeamCallStarted,
+    tellTeamCallAnswered: dto.tellTeamCallAnswered,
+    tellTeamCallMissed: dto.tellTeamCallMissed,
+    tellTeamEntryAdded: dto.tellTeamEntryAdded,
+    tellTeamDownloadFailed: dto.tellTeamDownloadFailed
   }
 }
 
@@ -197,16 +229,18 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   const editable = (field: SettingsField): boolean => !fixed.has(field)
 
   // The services trim text, so spaces alone are no change.
-  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting'] as const) {
+  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting', 'notifySlackUrl', 'notifyWebhookUrl'] as const) {
     const value = draft[field].trim()
     if (editable(field) && value !== saved[field]) update[field] = value
   }
   if (editable('endOnKey') && draft.endOnKey !== saved.endOnKey) update.endOnKey = draft.endOnKey
   if (editable('mode') && draft.mode !== saved.mode) update.mode = draft.mode
+  for (const field of TELL_TEAM_SWITCHES) if (editable(field) && draft[field] !== saved[field]) update[field] = draft[field]
 
   for (const [field, isSet] of [
     ['privateKey', saved.privateKeySet],
-    ['signatureSecret', saved.signatureSecretSet]
+    ['signatureSecret', saved.signatureSecretSet],
+    ['notifyWebhookSecret', saved.notifyWebhookSecretSet]
   ] as const) {
     const secret = draft[field]
     if (!editable(field)) continue
