@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert'
+import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
 import { signCallback } from '@voice-journal/vonage-sim'
@@ -68,7 +69,7 @@ describe('telling the team from the app: record-mode calls, refusals, a dead rec
     assert.match(body.event.title, /^Recording \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/)
     assert.equal(body.text, `🎙️ New entry in ${body.event.journal}: ${body.event.title}`)
     assert.ok(!message.body.includes('447700900001'), 'no phone number')
-    await waitFor(() => slack.acknowledged.some((m) => (JSON.parse(m.body) as { text: string }).text === `🎙️ New entry in *${body.event.journal}*: ${body.event.title}`), 'Slack is told too')
+    await waitFor(() => slack.acknowledged.some((m) => (JSON.parse(m.body) as { text: string }).text === `🎙️ New entry in *${body.event.journal}*: ${body.event.title}`), 'Slack is told too', 20_000)
     const status = await harness.app.call<NotificationsStatus>('getNotifications')
     assert.ok(status.destinations.every((d) => d.configured && d.lastDeliveredAt !== null))
   })
@@ -88,6 +89,30 @@ describe('telling the team from the app: record-mode calls, refusals, a dead rec
     assert.equal(settings.greeting, '', 'a refused change saves nothing')
     assert.equal(settings.notifyWebhookSecretSet, true)
     assert.ok(!JSON.stringify(settings).includes(SECRET), 'the secret never travels to the window')
+  })
+
+  it('tells the team when a recording cannot be downloaded; Retry of an unknown message is refused', async () => {
+    webhook.defaultAnswer = 200
+    const recordingUuid = randomUUID()
+    const fileId = randomUUID()
+    harness.simulator.serveNonAudio(fileId)
+    const body = JSON.stringify({
+      start_time: new Date().toISOString(),
+      recording_url: `${harness.simulator.url}/v1/files/${fileId}`,
+      size: 100,
+      recording_uuid: recordingUuid,
+      conversation_uuid: `CON-${randomUUID()}`,
+      timestamp: new Date().toISOString()
+    })
+    assert.equal((await harness.post('/recording', body, signCallback(harness.simulator.account, body))).status, 204)
+    const told = () => webhook.acknowledged.map((m) => JSON.parse(m.body) as { text: string; event: { type: string; recordingUuid?: string } }).find((b) => b.event.recordingUuid === recordingUuid)
+    await waitFor(() => told() !== undefined, 'the webhook is told the download failed', 20_000)
+    assert.equal(told()!.event.type, 'download-failed')
+    assert.match(told()!.text, /^⚠️ A recording could not be downloaded: Not an audio file/)
+    const malformed = await refusal('retryNotification', { id: 42 })
+    assert.deepEqual([malformed.status, malformed.error.field], [400, 'id'])
+    const unknown = await refusal('retryNotification', { id: randomUUID() })
+    assert.deepEqual([unknown.status, unknown.error.code], [404, 'not-found'])
   })
 
   it('answers Vonage and adds entries at once while both receivers never answer', async () => {
@@ -147,5 +172,25 @@ describe('telling the team from the app: record-mode calls, refusals, a dead rec
     const slackTexts = slack.acknowledged.slice(slackBefore).map((m) => (JSON.parse(m.body) as { text: string }).text)
     assert.equal(slackTexts.length, 3, `Slack got three messages: ${slackTexts.join(' | ')}`)
     assert.ok(slackTexts.every((text) => text.startsWith('🎙️ New entry in *')))
+  })
+})
+
+describe('telling the team from the app: stream mode', () => {
+  it('tells the webhook when a streamed call becomes an entry, with the call’s id', async () => {
+    const webhook = await TeamReceiver.start()
+    const harness = await IntakeHarness.start('stream', { NOTIFY_WEBHOOK_URL: webhook.url, NOTIFY_WEBHOOK_SECRET: SECRET })
+    try {
+      const call = harness.placeCall({ audio: toneAudio(7, 1) })
+      await call.done
+      await waitFor(() => webhook.acknowledged.length === 1, 'the webhook is told', 20_000)
+      const body = JSON.parse(webhook.acknowledged[0]!.body) as EntryAddedBody
+      assert.equal(body.event.type, 'entry-added')
+      assert.match(body.event.entryPath, new RegExp(`^/recordings/\\d{4}/\\d\\d/${call.uuid}\\.wav$`))
+      assert.equal(body.event.callId, call.uuid)
+      assert.equal((await readmeSignatureCheck())(SECRET, webhook.acknowledged[0]!.headers, webhook.acknowledged[0]!.body), true)
+    } finally {
+      await harness.close()
+      await webhook.close()
+    }
   })
 })
