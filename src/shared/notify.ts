@@ -27,14 +27,16 @@ export interface DestinationStatus {
   lastDeliveredAt: number | null
   /** Messages waiting, being sent or waiting to retry. */
   pending: number
-  /** The oldest pending messages (at most PENDING_SHOWN), for the window's list. */
+  /** The oldest pending messages (at most LIST_SHOWN), for the window's list. */
   waiting: OutboxItem[]
-  /** Messages that used every attempt; they stay until retried. */
+  /** Messages that used every attempt (the oldest, at most LIST_SHOWN); they stay until retried. */
   failed: OutboxItem[]
+  /** All the failed ones. */
+  failedCount: number
 }
 
-/** At most this many pending messages per destination travel to the window (the count says the rest). */
-export const PENDING_SHOWN = 20
+/** At most this many pending, and this many failed, messages per destination travel to the window (counts say the rest). */
+export const LIST_SHOWN = 20
 
 export interface NotificationsStatus {
   destinations: DestinationStatus[]

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
-import { NOTIFY_DESTINATIONS, PENDING_SHOWN, type NotificationsStatus, type NotifyDestination, type TestNotificationResult } from '#shared/notify'
+import { NOTIFY_DESTINATIONS, LIST_SHOWN, type NotificationsStatus, type NotifyDestination, type TestNotificationResult } from '#shared/notify'
 import type { Settings, SettingsField } from '#shared/settings-schema'
 import { logger } from '../app/logging'
 import { teamEventText } from './event-text'
@@ -85,13 +85,15 @@ export class Notifier extends EventEmitter<{ notifications: [NotificationsStatus
       destinations: NOTIFY_DESTINATIONS.map((destination) => {
         const mine = items.filter((item) => item.destination === destination)
         const pending = mine.filter((item) => item.state !== 'failed')
+        const failed = mine.filter((item) => item.state === 'failed')
         return {
           destination,
           configured: configured.has(destination),
           lastDeliveredAt: this.outbox.lastDeliveredAt(destination),
           pending: pending.length,
-          waiting: pending.slice(0, PENDING_SHOWN),
-          failed: mine.filter((item) => item.state === 'failed')
+          waiting: pending.slice(0, LIST_SHOWN),
+          failed: failed.slice(0, LIST_SHOWN),
+          failedCount: failed.length
         }
       })
     }

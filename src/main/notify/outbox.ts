@@ -39,7 +39,7 @@ export interface OutboxOptions {
   /** One attempt; resolves when a receiver acknowledged it, throws (a DeliveryError) otherwise. */
   send(message: OutboxMessage, signal: AbortSignal): Promise<void>
   retry?: RetryPolicy
-  /** Attempts in flight at once. */
+  /** Attempts in flight at once, per destination (a receiver that hangs holds up only its own messages). */
   concurrency?: number
   /** After this many records since the last compaction, the log is rewritten with what is still pending. */
   compactAfter?: number
@@ -63,7 +63,7 @@ export class Outbox extends EventEmitter<{ change: []; attempted: [id: string, e
   /** Interrupts attempts in flight when closing has waited long enough. */
   private readonly closing = new AbortController()
   private stopped = false
-  private running = 0
+  private readonly running = new Map<NotifyDestination, number>()
   private recordsSinceCompaction = 0
   private compacting: Promise<void> | null = null
   private readonly retry: RetryPolicy
@@ -161,8 +161,9 @@ export class Outbox extends EventEmitter<{ change: []; attempted: [id: string, e
   private pump(): void {
     if (this.stopped) return
     for (const item of this.items.values()) {
-      if (this.running >= this.concurrency) return
-      if (item.state === 'waiting') this.track(this.attempt(item))
+      if (item.state !== 'waiting') continue
+      if ((this.running.get(item.message.destination) ?? 0) >= this.concurrency) continue
+      this.track(this.attempt(item))
     }
   }
 
@@ -172,7 +173,8 @@ export class Outbox extends EventEmitter<{ change: []; attempted: [id: string, e
   }
 
   private async attempt(item: Tracked): Promise<void> {
-    this.running++
+    const destination = item.message.destination
+    this.running.set(destination, (this.running.get(destination) ?? 0) + 1)
     item.state = 'sending'
     item.attempts++
     this.emit('change')
@@ -188,7 +190,7 @@ export class Outbox extends EventEmitter<{ change: []; attempted: [id: string, e
     } catch (error) {
       this.failed(item, error)
     } finally {
-      this.running--
+      this.running.set(destination, this.running.get(destination)! - 1)
       this.emit('change')
       this.pump()
       this.compactWhenDue()
