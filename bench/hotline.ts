@@ -86,7 +86,7 @@ async function manyAtOnce(harness: IntakeHarness): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`bench:hotline (${machineLoad()})`)
-  const harness = await IntakeHarness.start('hotline', { ringMs: 50 })
+  const harness = await IntakeHarness.start('hotline', { simulator: { ringMs: 50 } })
   try {
     await ringAll(harness)
     await manyAtOnce(harness)

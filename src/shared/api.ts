@@ -18,6 +18,7 @@ import type {
   VersionChange
 } from './dto'
 import type { CallDto, IntakeStatus, SettingsDto } from './intake'
+import type { NotificationsStatus, TestNotificationResult } from './notify'
 import { INTAKE_MODES, SettingsUpdateSchema } from './settings-schema'
 
 /**
@@ -195,7 +196,21 @@ export const API = {
   /** The call log as CSV text (the window saves it as a file). */
   exportCallsCsv: method(noArgs).returns<{ fileName: string; csv: string }>(),
   /** Places a call from the built-in Vonage simulator to this app, through the real webhooks. */
-  simulateCall: method(allOptional({ mode: optional(v.picklist(INTAKE_MODES, 'mode must be "record", "stream" or "hotline"')) })).returns<{ callUuid: string }>()
+  simulateCall: method(allOptional({ mode: optional(v.picklist(INTAKE_MODES, 'mode must be "record", "stream" or "hotline"')) })).returns<{ callUuid: string }>(),
+
+  /**
+   * Telling the team: per destination (Slack, the signed webhook) whether it has an address, when
+   * a message was last acknowledged, and the messages still pending or failed. Also pushed as the
+   * `notifications` event.
+   */
+  getNotifications: method(noArgs).returns<NotificationsStatus>(),
+  /**
+   * Sends a test message through the outbox to every destination with a saved address and says
+   * what each first attempt found (within about 12 s). No address saved: 'unavailable'.
+   */
+  sendTestNotification: method(noArgs).returns<TestNotificationResult>(),
+  /** Sends a failed (or waiting) message again now, with a fresh set of attempts. */
+  retryNotification: method(v.strictObject({ id: text('id', 100) })).returns<void>()
 }
 
 export type ApiMethod = keyof typeof API
@@ -228,7 +243,9 @@ const EVENTS = {
   /** A call started, advanced or ended; a download changed state. */
   intake: event<IntakeStatus>(),
   /** The call log changed. */
-  calls: event<{ count: number }>()
+  calls: event<{ count: number }>(),
+  /** A message to the team was queued, attempted, delivered or gave up (coalesced). */
+  notifications: event<NotificationsStatus>()
 }
 export type ApiEvents = { [E in keyof typeof EVENTS]: Exclude<(typeof EVENTS)[E], undefined> }
 export type ApiEventName = keyof ApiEvents

@@ -8,9 +8,10 @@ export type { SettingsUpdate } from './settings-schema'
  * Settings as shown to the window: every setting but the secrets, which never travel back (only
  * whether they are set), plus what the services work out from them.
  */
-export type SettingsDto = Omit<Settings, 'privateKey' | 'signatureSecret'> & {
+export type SettingsDto = Omit<Settings, 'privateKey' | 'signatureSecret' | 'notifyWebhookSecret'> & {
   privateKeySet: boolean
   signatureSecretSet: boolean
+  notifyWebhookSecretSet: boolean
   /** Settings fixed by environment variables for this run (they override saved values). */
   fromEnvironment: SettingsField[]
   /** True when an application id and private key are set: real Vonage calls can be taken. */

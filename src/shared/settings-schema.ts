@@ -88,6 +88,18 @@ const bootstrapNode = v.pipe(
 
 const flag = (label: string) => v.boolean(`${label} must be on or off`)
 
+export const WEBHOOK_SECRET_MIN = 16
+
+/**
+ * Empty (off) or an http(s) address without a user name or password. Unlike `address`, a query is
+ * allowed: some receivers take their token there.
+ */
+const teamAddress = (name: string, example: string) =>
+  v.pipe(
+    trimmed(2000, `${name} must be at most 2,000 characters`),
+    v.check(isTeamUrl, `${name} must be an http:// or https:// address without a user name or password, e.g. ${example}`)
+  )
+
 /** settings.json and the settings in force: every field, each with its default. */
 export const SettingsSchema = v.object({
   applicationId: v.optional(
@@ -143,8 +155,6 @@ export const SettingsSchema = v.object({
   ),
   /** When no staff member answers: the caller leaves a message (a normal record entry), or hears a goodbye. */
   hotlineNoAnswer: v.optional(v.picklist(HOTLINE_NO_ANSWER, 'When nobody answers must be "voicemail" or "hangup"'), 'voicemail'),
-  /** Whether staff are told the caller's number (in the whisper, and in the team's notifications). */
-  showCallerNumber: v.optional(flag('Staff may see the caller\'s number'), false),
   greeting: v.optional(
     trimmed(GREETING_MAX, `Greeting must be at most ${formatCount(GREETING_MAX)} characters`),
     'Welcome to your voice journal. Speak after the beep, and press star or hang up when you are done.'
@@ -184,7 +194,29 @@ export const SettingsSchema = v.object({
   openAtLogin: v.optional(flag('Start at login'), false),
   notifyCallEntries: v.optional(flag('Notify about new entries from calls'), true),
   notifyFailedDownloads: v.optional(flag('Notify about failed downloads'), true),
-  notifyFollowedEntries: v.optional(flag('Notify about new entries in followed journals'), true)
+  notifyFollowedEntries: v.optional(flag('Notify about new entries in followed journals'), true),
+
+  // ── Telling the team: outgoing notifications (src/main/notify) ─────────────────────────────
+  // Kept together at the end so branches adding settings elsewhere merge without touching these.
+  /** Slack incoming-webhook address; empty = no Slack messages. */
+  notifySlackUrl: v.optional(teamAddress('Slack webhook URL', 'https://hooks.slack.com/services/…'), ''),
+  /** Generic webhook address (signed JSON); empty = none. Needs notifyWebhookSecret (see settingsConflict). */
+  notifyWebhookUrl: v.optional(teamAddress('Webhook URL', 'https://example.org/voice-journal'), ''),
+  /** HMAC-SHA256 key the webhook's receiver verifies with; a secret: never sent back to the window. */
+  notifyWebhookSecret: v.optional(
+    v.pipe(
+      trimmed(500, 'Webhook signing secret must be at most 500 characters'),
+      v.check((secret) => secret === '' || secret.length >= WEBHOOK_SECRET_MIN, `Webhook signing secret must be at least ${WEBHOOK_SECRET_MIN} characters (e.g. the output of openssl rand -hex 32)`)
+    ),
+    ''
+  ),
+  /** Staff may see the caller's number in "call started" messages (off: the field is dropped). */
+  showCallerNumber: v.optional(flag("Staff may see the caller's number"), false),
+  tellTeamCallStarted: v.optional(flag('Tell the team when a call starts'), true),
+  tellTeamCallAnswered: v.optional(flag('Tell the team when a call is answered'), true),
+  tellTeamCallMissed: v.optional(flag('Tell the team about missed calls'), true),
+  tellTeamEntryAdded: v.optional(flag('Tell the team about new entries'), true),
+  tellTeamDownloadFailed: v.optional(flag('Tell the team about failed downloads'), true)
 })
 
 /** Every setting, all present (what the services work with). */
@@ -212,7 +244,10 @@ export const SETTINGS_ENVIRONMENT = {
   JOURNAL_MODE: 'mode',
   VONAGE_NUMBER: 'vonageNumber',
   HOTLINE_NAME: 'hotlineName',
-  HOTLINE_STAFF: 'hotlineStaff'
+  HOTLINE_STAFF: 'hotlineStaff',
+  NOTIFY_SLACK_URL: 'notifySlackUrl',
+  NOTIFY_WEBHOOK_URL: 'notifyWebhookUrl',
+  NOTIFY_WEBHOOK_SECRET: 'notifyWebhookSecret'
 } as const satisfies Record<string, SettingsField>
 
 /** The variable that fixes `field`, if any (the window names it beside a read-only field). */
@@ -222,6 +257,17 @@ export function environmentVariableOf(field: SettingsField): string | null {
 
 export function isSettingsField(name: unknown): name is SettingsField {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(SettingsSchema.entries, name)
+}
+
+/**
+ * Rules between fields, which the one-field schemas above cannot state; the services check them
+ * on the settings in force (saved values and the environment together).
+ */
+export function settingsConflict(settings: Settings): { field: SettingsField; message: string } | null {
+  if (settings.notifyWebhookUrl !== '' && settings.notifyWebhookSecret === '') {
+    return { field: 'notifyWebhookSecret', message: 'A webhook URL needs a signing secret, so its receiver can tell the messages come from this app' }
+  }
+  return null
 }
 
 /** The field a validation issue is about: the first key of its path. */
@@ -239,6 +285,17 @@ function isPlainHttpUrl(text: string): boolean {
     return false
   }
   return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash
+}
+
+function isTeamUrl(text: string): boolean {
+  if (text === '') return true
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return false
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.hash
 }
 
 function isHostPort(text: string): boolean {

@@ -16,11 +16,12 @@ export class IntakeHarness {
     private readonly network: Awaited<ReturnType<typeof startTestnet>>,
     private readonly data: Awaited<ReturnType<typeof makeTempDir>>,
     private readonly mode: IntakeMode,
-    private readonly env: NodeJS.ProcessEnv = {}
+    private readonly env: NodeJS.ProcessEnv
   ) {}
 
-  static async start(mode: IntakeMode, simulatorOptions: SimulatorOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<IntakeHarness> {
-    const harness = new IntakeHarness(await VonageSimulator.start(simulatorOptions), await startTestnet(), await makeTempDir(), mode, env)
+  /** `env` adds to the app's environment (e.g. NOTIFY_* for the team's receivers); `simulator` tunes the simulator (e.g. `ringMs`). */
+  static async start(mode: IntakeMode, { env = {}, simulator = {} }: { env?: NodeJS.ProcessEnv; simulator?: SimulatorOptions } = {}): Promise<IntakeHarness> {
+    const harness = new IntakeHarness(await VonageSimulator.start(simulator), await startTestnet(), await makeTempDir(), mode, env)
     await harness.startApp()
     // No greeting: the tests are about the recording, and a spoken greeting only adds seconds.
     await harness.app.call('saveSettings', { greeting: '' })
@@ -37,6 +38,12 @@ export class IntakeHarness {
       JOURNAL_MODE: this.mode,
       ...this.env
     })
+  }
+
+  /** A clean stop (SIGTERM: every service closes), then a start on the same data directory. */
+  async restart(): Promise<void> {
+    await this.app.stop()
+    await this.startApp()
   }
 
   /** SIGKILL, then start again on the same data directory. */

@@ -3,7 +3,19 @@ import { after, before, describe, it } from 'node:test'
 import { signCallback, type CallResult, type OutboundCallRecord, type PhoneBehaviour } from '@voice-journal/vonage-sim'
 import type { CallDto } from '#shared/intake'
 import { IntakeHarness, toneAudio } from '../helpers/intake-harness'
+import { readmeSignatureCheck } from '../helpers/readme-signature-check'
+import { TeamReceiver } from '../helpers/team-receiver'
 import { waitFor } from '../helpers/wait-for'
+
+const SECRET = 'hotline-webhook-secret-0123456789'
+
+/** What the generic webhook receives: the event as the app tells it, and its one line of text. */
+interface TeamMessage {
+  id: string
+  type: string
+  text: string
+  event: { type: string; callId?: string; staffName?: string; outcome?: string; callerNumber?: string; entryPath?: string }
+}
 
 /** A staff member of one test: the name, the E.164 number, and how their phone answers. */
 interface Staff {
@@ -14,12 +26,32 @@ interface Staff {
 
 describe('hotline mode: the caller waits, every staff phone rings, the first to answer joins, the conversation becomes an entry', () => {
   let harness: IntakeHarness
+  // The team's chat (Slack's incoming-webhook format) and a generic signed webhook, on 127.0.0.1.
+  let slack: TeamReceiver
+  let webhook: TeamReceiver
 
   before(async () => {
+    slack = await TeamReceiver.start()
+    webhook = await TeamReceiver.start()
     // A ring is 50 ms here rather than 3 s: the phones behave the same, only faster.
-    harness = await IntakeHarness.start('hotline', { ringMs: 50 })
+    harness = await IntakeHarness.start('hotline', {
+      simulator: { ringMs: 50 },
+      env: { NOTIFY_SLACK_URL: slack.url, NOTIFY_WEBHOOK_URL: webhook.url, NOTIFY_WEBHOOK_SECRET: SECRET }
+    })
   })
-  after(() => harness?.close())
+  after(async () => {
+    await harness?.close()
+    await slack?.close()
+    await webhook?.close()
+  })
+
+  /** The generic webhook's messages about one hotline call (by the call id its call-started message gave). */
+  const webhookMessages = (): TeamMessage[] => webhook.acknowledged.map((message) => JSON.parse(message.body) as TeamMessage)
+  function messagesOfCall(sinceCount: number, callIndex = 0): TeamMessage[] {
+    const recent = webhookMessages().slice(sinceCount)
+    const callId = recent.filter((message) => message.type === 'call-started')[callIndex]?.event.callId
+    return callId ? recent.filter((message) => message.event.callId === callId) : []
+  }
 
   /** Each test has its own staff numbers (`base` + i), so their legs never mix with another test's. */
   async function setUpHotline(staff: Staff[], settings: Record<string, unknown> = {}): Promise<void> {
@@ -56,6 +88,7 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
     const staff = [ana, ben, chloe]
     await setUpHotline(staff)
     const since = Date.now()
+    const [slackBefore, webhookBefore] = [slack.acknowledged.length, webhook.acknowledged.length]
     const call = harness.placeCall({ audio: toneAudio(21, 2) })
     const result = await call.done
     assert.equal(result.status, 'completed', result.error)
@@ -103,13 +136,31 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
     const { csv } = await harness.app.call<{ csv: string }>('exportCallsCsv')
     const row = csv.split('\r\n').find((line) => line.startsWith(call.uuid))!
     assert.match(row, /,Code of conduct,answered,Ben,\d+\.\d,Ana: rejected; Ben: completed; Chloe: cancelled$/)
+
+    // The team was told: the call started (no number: not allowed by default), Ben answered, the new entry.
+    await waitFor(() => messagesOfCall(webhookBefore).length === 2 && webhookMessages().slice(webhookBefore).some((m) => m.event.entryPath === entry.path), 'the webhook is told of the call and the entry', 20_000)
+    const told = messagesOfCall(webhookBefore)
+    assert.deepEqual(told.map((message) => message.type), ['call-started', 'call-answered'])
+    assert.equal(told[0]!.event.callerNumber, undefined)
+    assert.equal(told[1]!.event.staffName, 'Ben')
+    assert.match(told[1]!.text, /Hotline Code of conduct: Ben answered after \d+ s/)
+    const check = await readmeSignatureCheck()
+    for (const message of webhook.acknowledged.slice(webhookBefore)) assert.equal(check(SECRET, message.headers, message.body), true, 'each message is signed with the secret')
+    await waitFor(() => slack.acknowledged.length >= slackBefore + 3, 'Slack is told the same three things', 20_000)
+    const slackTexts = slack.acknowledged.slice(slackBefore).map((message) => (JSON.parse(message.body) as { text: string }).text)
+    assert.ok(slackTexts.some((text) => /Hotline \*Code of conduct\*: a call started$/.test(text)), slackTexts.join(' | '))
+    assert.ok(slackTexts.some((text) => /Hotline \*Code of conduct\*: Ben answered after/.test(text)), slackTexts.join(' | '))
+    assert.ok(slackTexts.some((text) => /^🎙️ New entry in /.test(text)), slackTexts.join(' | '))
+    assert.ok(!slackTexts.join(' ').includes('447700900001'), 'nobody was told the caller’s number')
   })
 
   it('sends the caller to voicemail when nobody answers; the message is an entry and the ledger says so', async () => {
     const dan: Staff = { name: 'Dan', number: '+447700900211', phone: { answer: 'never' } }
     const eve: Staff = { name: 'Eve', number: '+447700900212', phone: { answer: 'busy' } }
-    await setUpHotline([dan, eve], { ringSeconds: 5 })
-    const call = harness.placeCall({ audio: toneAudio(22, 2) })
+    // This time staff may know who calls: the team's messages say so.
+    await setUpHotline([dan, eve], { ringSeconds: 5, showCallerNumber: true })
+    const webhookBefore = webhook.acknowledged.length
+    const call = harness.placeCall({ audio: toneAudio(22, 2), from: '447700900077' })
     const result = await call.done
     assert.equal(result.status, 'completed', result.error)
     assert.equal(result.transferred, true, 'the waiting caller was moved to the voicemail NCCO')
@@ -129,12 +180,20 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
         ['Eve', 'busy']
       ]
     )
+    await waitFor(() => messagesOfCall(webhookBefore).length === 2, 'the webhook is told of the call and the missed call', 20_000)
+    const [started, missed] = messagesOfCall(webhookBefore)
+    assert.equal(started!.event.callerNumber, '447700900077')
+    assert.equal(missed!.type, 'call-missed')
+    assert.equal(missed!.event.outcome, 'voicemail')
+    assert.match(missed!.text, /missed call, nobody answered within \d+ s, so the caller could leave a message/)
+    await waitFor(() => webhookMessages().slice(webhookBefore).some((message) => message.event.entryPath === path), 'the webhook is told of the message’s entry', 20_000)
   })
 
   it('a caller who hangs up while waiting abandons the call: the ringing phones are hung up, nothing is recorded', async () => {
     const finn: Staff = { name: 'Finn', number: '+447700900221', phone: { answer: 'never' } }
     await setUpHotline([finn])
     const since = Date.now()
+    const webhookBefore = webhook.acknowledged.length
     const call = harness.placeCall({ audio: toneAudio(23, 2) })
     await waitFor(() => legsTo([finn], since)[0]?.statuses.includes('ringing') ?? false, 'Finn’s phone rings')
     call.hangUp()
@@ -144,6 +203,7 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
     await leg.done
     assert.ok(leg.statuses.includes('cancelled'), leg.statuses.join(','))
     await waitFor(async () => (await callInLog(call.uuid))?.hotline?.outcome === 'abandoned', 'the ledger says abandoned')
+    await waitFor(() => messagesOfCall(webhookBefore).some((message) => message.event.outcome === 'abandoned'), 'the team is told of the missed call')
     // The hung-up phone's own event follows the caller's.
     await waitFor(async () => (await callInLog(call.uuid))?.hotline?.rung[0]?.status === 'cancelled', 'the ledger says Finn’s phone was hung up')
     assert.equal((await callInLog(call.uuid))!.entryPath, undefined, 'no entry')
@@ -152,6 +212,7 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
   it('keeps two hotline calls at once apart: each its own conversation, staff, announcement and entry', async () => {
     const gus: Staff = { name: 'Gus', number: '+447700900231', phone: { answer: 'after-rings', rings: 1 } }
     await setUpHotline([gus])
+    const webhookBefore = webhook.acknowledged.length
     const calls = [harness.placeCall({ audio: toneAudio(24, 2), from: '447700900031' }), harness.placeCall({ audio: toneAudio(25, 3), from: '447700900032' })]
     const results = await Promise.all(calls.map((call) => call.done))
     const [first, second] = results as [CallResult, CallResult]
@@ -164,6 +225,9 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
       await waitFor(async () => (await callInLog(call.uuid))?.entryPath === entries[index]!.path, 'each call is linked to its own entry')
       assert.equal((await callInLog(call.uuid))!.hotline!.answeredBy, 'Gus')
     }
+    // The team hears of two calls, each started and answered under its own id.
+    await waitFor(() => messagesOfCall(webhookBefore, 0).length === 2 && messagesOfCall(webhookBefore, 1).length === 2, 'the team is told of both calls')
+    assert.notEqual(messagesOfCall(webhookBefore, 0)[0]!.event.callId, messagesOfCall(webhookBefore, 1)[0]!.event.callId)
   })
 
   it('an unsigned, forged or malformed staff event changes nothing', async () => {

@@ -11,6 +11,7 @@ import type { Library } from '../library/library'
 import type { JournalBackups } from '../identity/journal-backups'
 import type { RestoredJournalGates } from '../identity/restored-journal-gates'
 import type { Publisher } from '../publish/publisher'
+import type { Notifier } from '../notify/notifier'
 
 export interface HandlerContext {
   /** Every journal the window can show; imports go to its active one. */
@@ -18,6 +19,8 @@ export interface HandlerContext {
   importer: AudioImporter
   settings: SettingsStore
   intake: IntakeService
+  /** Messages to the team and their outbox. */
+  notifier: Notifier
   /** Restored journals catching up with their peers, and the backup they came from. */
   restored: RestoredJournalGates
   backups: JournalBackups
@@ -120,6 +123,15 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
       } catch (error) {
         throw new ApiError('unavailable', (error as Error).message)
       }
+    },
+    getNotifications: async () => context.notifier.status(),
+    sendTestNotification: async () => {
+      const result = await context.notifier.sendTest()
+      if (result.results.length === 0) throw new ApiError('unavailable', 'Save a Slack webhook URL or a webhook URL first: there is nowhere to send the test message.')
+      return result
+    },
+    retryNotification: async (args) => {
+      if (!context.notifier.retry(args.id)) throw new ApiError('not-found', 'That message is not waiting to be sent.')
     }
   }
 }

@@ -18,6 +18,8 @@ import type { BootstrapNode } from '../network/bootstrap'
 import { SwarmService } from '../network/swarm-service'
 import { mountPublicRoutes } from '../publish/public-routes'
 import { Publisher } from '../publish/publisher'
+import { Notifier } from '../notify/notifier'
+import { retryPolicyFromEnvironment } from '../notify/retry-policy'
 import type { AppEvents } from './app-events'
 import { type CloseFailure, ServiceStack } from './service-stack'
 import { SettingsStore } from './settings'
@@ -71,6 +73,8 @@ export class AppServices extends EventEmitter<AppEvents> {
     readonly importer: AudioImporter,
     readonly webhooks: WebhookServer,
     readonly intake: IntakeService,
+    /** Tells the team (Slack, signed webhook) through the durable outbox. */
+    readonly notifier: Notifier,
     /** What this host publishes on its public listener, and where. */
     readonly publisher: Publisher,
     private readonly stack: ServiceStack,
@@ -84,6 +88,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       importer,
       settings,
       intake,
+      notifier,
       restored,
       backups,
       publisher,
@@ -97,6 +102,7 @@ export class AppServices extends EventEmitter<AppEvents> {
     library.on('entries-added', (added) => this.emit('entries-added', added))
     intake.on('intake', (status) => this.emit('intake', status))
     intake.on('calls', (change) => this.emit('calls', change))
+    notifier.on('notifications', (status) => this.emit('notifications', status))
   }
 
   /**
@@ -154,6 +160,13 @@ export class AppServices extends EventEmitter<AppEvents> {
         baseUrl: () => settings.value.publicUrl || new URL(webhooks.localUrl ?? 'http://127.0.0.1/').origin
       })
       mountPublicRoutes(webhooks.app, publisher)
+      // Opened before intake and closed after it: whatever intake tells the team while it hands
+      // over its last calls still reaches the outbox.
+      const notifier = stack.opened(
+        'team notifications',
+        await Notifier.boot({ dataDir: options.dataDir, settings: () => settings.value, retry: retryPolicyFromEnvironment(options.env ?? process.env) }),
+        (service) => service.close()
+      )
       // Calls always land in whichever journal is active when they end.
       const intake = stack.opened(
         'phone intake',
@@ -162,14 +175,16 @@ export class AppServices extends EventEmitter<AppEvents> {
           settings,
           journal: () => library.active,
           webhooks,
-          downloadConcurrency: options.downloadConcurrency
+          downloadConcurrency: options.downloadConcurrency,
+          journalName: () => library.item(library.active.id).name,
+          notify: (event) => notifier.publish(event)
         }),
         (service) => service.shutdown(),
         HAND_OVER_LIMIT_MS + 5000
       )
       // Closed before intake: no new webhook or call arrives while live calls are handed over.
       stack.opened('webhooks', webhooks, (server) => server.close())
-      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, publisher, stack, restored, backups, options.openFolder)
+      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, notifier, publisher, stack, restored, backups, options.openFolder)
     } catch (error) {
       await stack.closeAll()
       throw error

@@ -8,6 +8,7 @@ import {
   parseStaffList,
   SETTINGS_ENVIRONMENT,
   settingsFieldOf,
+  settingsConflict,
   SettingsSchema,
   SettingsUpdateSchema,
   type Settings,
@@ -53,6 +54,7 @@ export class SettingsStore {
     const saved = check(SettingsSchema, await readJsonFile<unknown>(file, {}), (message) => `settings.json: ${message}`)
     const store = new SettingsStore(file, saved, readEnvironment(env))
     checkPrivateKey(store.value)
+    checkConflicts(store.value)
     return store
   }
 
@@ -75,6 +77,7 @@ export class SettingsStore {
       ;(next as Record<SettingsField, unknown>)[field] = value
     }
     checkPrivateKey({ ...next, ...this.overrides })
+    checkConflicts({ ...next, ...this.overrides })
     await writeJsonFile(this.file, next)
     this.saved = next
     for (const listener of this.listeners) {
@@ -95,12 +98,13 @@ export class SettingsStore {
 
   /** What the window may see: no secrets, plus the URLs to paste into Vonage. */
   toDto(): SettingsDto {
-    const { privateKey, signatureSecret, ...visible } = this.value
+    const { privateKey, signatureSecret, notifyWebhookSecret, ...visible } = this.value
     const base = visible.publicUrl.replace(/\/+$/, '')
     return {
       ...visible,
       privateKeySet: privateKey !== '',
       signatureSecretSet: signatureSecret !== '',
+      notifyWebhookSecretSet: notifyWebhookSecret !== '',
       fromEnvironment: Object.keys(this.overrides) as SettingsField[],
       vonageConfigured: visible.applicationId !== '' && privateKey !== '',
       webhookUrls: base ? { answer: `${base}/webhooks/answer`, event: `${base}/webhooks/event` } : null,
@@ -110,11 +114,17 @@ export class SettingsStore {
 }
 
 /** Parses with `schema`, or throws a SettingsError with the first issue's message and field. */
-function check<S extends v.GenericSchema>(schema: S, input: unknown, describe: (message: string) => string = (message) => message): v.InferOutput<S> {
+function check<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+  describe: (message: string) => string = (message) => message,
+  /** The field when `schema` is one field's (its issues carry no path). */
+  field: SettingsField | null = null
+): v.InferOutput<S> {
   const result = v.safeParse(schema, input)
   if (result.success) return result.output
   const issue = result.issues[0]
-  throw new SettingsError(describe(issue.message), settingsFieldOf(issue))
+  throw new SettingsError(describe(issue.message), settingsFieldOf(issue) ?? field)
 }
 
 function readEnvironment(env: NodeJS.ProcessEnv): Partial<Settings> {
@@ -123,7 +133,7 @@ function readEnvironment(env: NodeJS.ProcessEnv): Partial<Settings> {
     const raw = env[variable]?.trim()
     if (!raw) continue
     const value = field === 'privateKey' ? readPrivateKey(raw) : field === 'hotlineStaff' ? parseStaffList(raw) : raw
-    overrides[field] = check(SettingsSchema.entries[field], value, (message) => `${variable}: ${message}`)
+    overrides[field] = check(SettingsSchema.entries[field], value, (message) => `${variable}: ${message}`, field)
   }
   return overrides as Partial<Settings>
 }
@@ -133,6 +143,12 @@ function readPrivateKey(value: string): string {
   if (value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n')
   if (!existsSync(value)) throw new SettingsError(`VONAGE_PRIVATE_KEY is neither a PEM key nor an existing file: ${value}`, 'privateKey')
   return readFileSync(value, 'utf8')
+}
+
+/** A rule between fields (a webhook URL without its secret), named at the field to fix. */
+function checkConflicts(settings: Settings): void {
+  const conflict = settingsConflict(settings)
+  if (conflict) throw new SettingsError(conflict.message, conflict.field)
 }
 
 /** The schema checks a PEM's shape; only Node can tell whether it is a key it can sign with. */

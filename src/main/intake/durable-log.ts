@@ -9,6 +9,8 @@ import { dirname } from 'node:path'
 export class DurableLog<T> {
   private pending: Array<{ line: string; done: () => void; failed: (error: Error) => void }> = []
   private flushing = false
+  /** While a rewrite swaps the file, appends wait in `pending` and go to the new file after it. */
+  private rewriting = false
 
   private constructor(
     private readonly file: string,
@@ -37,28 +39,40 @@ export class DurableLog<T> {
   append(record: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ line: JSON.stringify(record) + '\n', done: resolve, failed: reject })
-      if (!this.flushing) void this.flush()
+      if (!this.flushing && !this.rewriting) void this.flush()
     })
   }
 
-  /** Replaces the log with `records` (a compact snapshot), atomically. */
-  async rewrite(records: T[]): Promise<void> {
-    while (this.flushing) await new Promise((resolve) => setImmediate(resolve))
-    const temporary = `${this.file}.tmp`
-    const handle = await open(temporary, 'w')
+  /**
+   * Replaces the log with `records` (a compact snapshot), atomically. Given a function, it is
+   * called once every earlier append is on disk and before any later one is written, so a
+   * snapshot of in-memory state taken there loses nothing appended around it (later appends go
+   * after it in the new file): the log can be compacted while it is in use.
+   */
+  async rewrite(records: T[] | (() => T[])): Promise<void> {
+    while (this.flushing || this.rewriting) await new Promise((resolve) => setImmediate(resolve))
+    this.rewriting = true
     try {
-      await handle.writeFile(records.map((record) => JSON.stringify(record) + '\n').join(''))
-      await handle.sync()
+      const snapshot = typeof records === 'function' ? records() : records
+      const temporary = `${this.file}.tmp`
+      const handle = await open(temporary, 'w')
+      try {
+        await handle.writeFile(snapshot.map((record) => JSON.stringify(record) + '\n').join(''))
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await rename(temporary, this.file)
+      await this.handle.close()
+      this.handle = await open(this.file, 'a')
     } finally {
-      await handle.close()
+      this.rewriting = false
+      if (this.pending.length > 0 && !this.flushing) void this.flush()
     }
-    await rename(temporary, this.file)
-    await this.handle.close()
-    this.handle = await open(this.file, 'a')
   }
 
   async close(): Promise<void> {
-    while (this.flushing) await new Promise((resolve) => setImmediate(resolve))
+    while (this.flushing || this.rewriting) await new Promise((resolve) => setImmediate(resolve))
     await this.handle.close()
   }
 

@@ -18,6 +18,8 @@ import { mountWebhookRoutes } from './webhook-routes'
 import { logger } from '../app/logging'
 import { HotlineService } from '../hotline/hotline-service'
 import { vonageStaffDialer } from '../hotline/staff-dialer'
+import type { TeamEvent } from '../notify/team-event'
+import type { EntryDto } from '#shared/dto'
 
 const log = logger('intake')
 
@@ -29,6 +31,13 @@ export interface IntakeOptions {
   webhooks: WebhookServer
   /** Recording downloads at once (tests and benchmarks tune it). */
   downloadConcurrency?: number
+  /** The name people know the active journal by (for messages to the team); its key without it. */
+  journalName?: () => string
+  /**
+   * Tells the team: a call's recording became an entry, a download failed for good. Called
+   * synchronously and must not block or throw (the Notifier queues and returns at once).
+   */
+  notify?: (event: TeamEvent) => void
 }
 
 /** Live calls are written into the journal at shutdown; a long one takes seconds. */
@@ -36,6 +45,9 @@ export const HAND_OVER_LIMIT_MS = 20_000
 
 /** Pushes for the window are coalesced: a burst of frames or downloads is one update. */
 const PUSH_DELAY_MS = 250
+
+/** "30 Nov 2026, 13:24", as the window names an entry without a title. */
+const RECORDING_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
 
 /**
  * Phone intake: the webhook routes, the durable recording queue (record mode), the WebSocket
@@ -80,6 +92,8 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
         const callId = callIdOf(job)
         const entry = await options.journal().addAudioFile(file, { source: 'record', id: job.recordingUuid, madeAt: new Date(job.startedAt), ...(callId ? { callId } : {}) })
         if (job.conversationUuid) await callLog.linkEntry({ conversationUuid: job.conversationUuid, entryPath: entry.path })
+        // Here rather than on the queue's 'added': a redelivered event for an entry that exists is no news.
+        service.tellTeamAbout(entry, callId)
         return entry
       }
     })
@@ -97,6 +111,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
           ...(recording.audio ? { audio: recording.audio } : {})
         })
         await callLog.linkEntry({ uuid: recording.callUuid, entryPath: entry.path })
+        service.tellTeamAbout(entry, callIds.of(recording.callUuid))
       }
     })
     stack.opened('recording queue', recordings, (queue) => queue.stop())
@@ -121,13 +136,18 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       hotline
     })
     hotline.on('ledger', () => service.emit('calls', { count: callLog.size }))
+    // The hotline's events are the team's; the notifier leaves the caller's number out unless allowed.
+    hotline.on('event', (event) => service.tell(event))
     options.webhooks.httpServer.on('upgrade', (request, socket, head) => {
       if (new URL(request.url ?? '/', 'http://localhost').pathname === '/webhooks/socket') streams.handleUpgrade(request, socket, head)
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
     })
     for (const source of [recordings, streams]) source.on('change', () => service.schedulePush())
     recordings.on('added', () => service.emit('calls', { count: callLog.size }))
-    recordings.on('failed', (job, reason) => log.error({ recording: job.recordingUuid, reason }, 'a recording download failed for good'))
+    recordings.on('failed', (job, reason) => {
+      log.error({ recording: job.recordingUuid, reason }, 'a recording download failed for good')
+      service.tell({ type: 'download-failed', at: Date.now(), recordingUuid: job.recordingUuid, reason })
+    })
     streams.on('error', (error) => log.error({ err: error }, 'stream recording'))
     streams.on('ended', (summary) => log.debug(summary, 'stream call written'))
     try {
@@ -151,6 +171,34 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       if (error) log.warn({ reason: error }, 'the simulated call failed')
       this.schedulePush()
     })
+  }
+
+  /** A call's recording became `entry`; `callId` is the call's opaque id (a keyed hash, never Vonage's id or a number). */
+  private tellTeamAbout(entry: EntryDto, callId: string | undefined): void {
+    const journal = this.options.journal()
+    let name = journal.id
+    try {
+      name = this.options.journalName?.() ?? name
+    } catch (error) {
+      log.warn({ err: error }, "cannot read the active journal's name for the team's message")
+    }
+    this.tell({
+      type: 'entry-added',
+      at: Date.now(),
+      journal: name,
+      entryPath: entry.path,
+      title: entry.title?.trim() || `Recording ${RECORDING_TIME.format(entry.mtime)}`,
+      ...(callId ? { callId } : {})
+    })
+  }
+
+  /** The team's messages never hold up a call: a notifier that throws is logged and forgotten. */
+  tell(event: TeamEvent): void {
+    try {
+      this.options.notify?.(event)
+    } catch (error) {
+      log.error({ err: error, type: event.type }, 'telling the team failed')
+    }
   }
 
   /** Live calls end and are handed over first, then the queue, the simulator and the call log close, each on its own. */

@@ -79,7 +79,8 @@ export function createHttpClient(token: string): HttpClient {
     status: () => call('getStatus', {}),
     library: () => call('listLibrary', undefined),
     intake: () => call('getIntakeStatus', undefined),
-    calls: async () => ({ count: (await call('listCalls', undefined)).length })
+    calls: async () => ({ count: (await call('listCalls', undefined)).length }),
+    notifications: () => call('getNotifications', undefined)
   }
 
   async function resyncOne<E extends ApiEventName>(event: E): Promise<void> {

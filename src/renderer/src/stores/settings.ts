@@ -49,13 +49,26 @@ export interface SettingsDraft {
   hotlineStaff: StaffDraft[]
   ringSeconds: number | string
   hotlineNoAnswer: (typeof HOTLINE_NO_ANSWER)[number]
+  // Telling the team
+  notifySlackUrl: string
+  notifyWebhookUrl: string
+  notifyWebhookSecret: SecretDraft
   showCallerNumber: boolean
+  tellTeamCallStarted: boolean
+  tellTeamCallAnswered: boolean
+  tellTeamCallMissed: boolean
+  tellTeamEntryAdded: boolean
+  tellTeamDownloadFailed: boolean
 }
 
 export interface StaffDraft {
   name: string
   number: string
 }
+
+/** The team-message switches, saved with the form like the addresses they go with. */
+export const TELL_TEAM_SWITCHES = ['showCallerNumber', 'tellTeamCallStarted', 'tellTeamCallAnswered', 'tellTeamCallMissed', 'tellTeamEntryAdded', 'tellTeamDownloadFailed'] as const
+export type TellTeamSwitch = (typeof TELL_TEAM_SWITCHES)[number]
 
 interface PendingChange {
   update: SettingsUpdate
@@ -200,7 +213,15 @@ function emptyDraft(): SettingsDraft {
     hotlineStaff: [],
     ringSeconds: 30,
     hotlineNoAnswer: 'voicemail',
-    showCallerNumber: false
+    notifySlackUrl: '',
+    notifyWebhookUrl: '',
+    notifyWebhookSecret: { action: 'replace', value: '' },
+    showCallerNumber: false,
+    tellTeamCallStarted: true,
+    tellTeamCallAnswered: true,
+    tellTeamCallMissed: true,
+    tellTeamEntryAdded: true,
+    tellTeamDownloadFailed: true
   }
 }
 
@@ -225,7 +246,15 @@ function draftFrom(dto: SettingsDto): SettingsDraft {
     hotlineStaff: dto.hotlineStaff.map((member) => ({ ...member })),
     ringSeconds: dto.ringSeconds,
     hotlineNoAnswer: dto.hotlineNoAnswer,
-    showCallerNumber: dto.showCallerNumber
+    notifySlackUrl: dto.notifySlackUrl,
+    notifyWebhookUrl: dto.notifyWebhookUrl,
+    notifyWebhookSecret: { action: dto.notifyWebhookSecretSet ? 'keep' : 'replace', value: '' },
+    showCallerNumber: dto.showCallerNumber,
+    tellTeamCallStarted: dto.tellTeamCallStarted,
+    tellTeamCallAnswered: dto.tellTeamCallAnswered,
+    tellTeamCallMissed: dto.tellTeamCallMissed,
+    tellTeamEntryAdded: dto.tellTeamEntryAdded,
+    tellTeamDownloadFailed: dto.tellTeamDownloadFailed
   }
 }
 
@@ -241,22 +270,23 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   const editable = (field: SettingsField): boolean => !fixed.has(field)
 
   // The services trim text, so spaces alone are no change.
-  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting', 'vonageNumber', 'hotlineName', 'hotlineGreeting', 'holdMusicUrl'] as const) {
+  for (const field of ['applicationId', 'apiHost', 'publicUrl', 'greeting', 'vonageNumber', 'hotlineName', 'hotlineGreeting', 'holdMusicUrl', 'notifySlackUrl', 'notifyWebhookUrl'] as const) {
     const value = draft[field].trim()
     if (editable(field) && value !== saved[field]) update[field] = value
   }
   if (editable('endOnKey') && draft.endOnKey !== saved.endOnKey) update.endOnKey = draft.endOnKey
   if (editable('mode') && draft.mode !== saved.mode) update.mode = draft.mode
   if (editable('hotlineNoAnswer') && draft.hotlineNoAnswer !== saved.hotlineNoAnswer) update.hotlineNoAnswer = draft.hotlineNoAnswer
-  if (editable('showCallerNumber') && draft.showCallerNumber !== saved.showCallerNumber) update.showCallerNumber = draft.showCallerNumber
   // Rows left wholly empty are not staff; the services check the rest (a name and an E.164 number each).
   const staff = draft.hotlineStaff.map((member) => ({ name: member.name.trim(), number: member.number.trim() })).filter((member) => member.name !== '' || member.number !== '')
   if (editable('hotlineStaff') && JSON.stringify(staff) !== JSON.stringify(saved.hotlineStaff)) update.hotlineStaff = staff
   if (editable('severalRecordings') && draft.severalRecordings !== saved.severalRecordings) update.severalRecordings = draft.severalRecordings
+  for (const field of TELL_TEAM_SWITCHES) if (editable(field) && draft[field] !== saved[field]) update[field] = draft[field]
 
   for (const [field, isSet] of [
     ['privateKey', saved.privateKeySet],
-    ['signatureSecret', saved.signatureSecretSet]
+    ['signatureSecret', saved.signatureSecretSet],
+    ['notifyWebhookSecret', saved.notifyWebhookSecretSet]
   ] as const) {
     const secret = draft[field]
     if (!editable(field)) continue
