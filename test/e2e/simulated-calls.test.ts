@@ -75,4 +75,19 @@ describe('simulating calls from the window', () => {
     }
     assert.deepEqual(errors, [], 'no console errors')
   })
+
+  it('a simulated hotline call rings simulated staff; the Calls view shows who answered, who declined and the wait, linked to the conversation’s entry', async () => {
+    const { app, journal, errors } = await openApp()
+    await app.call('saveSettings', { hotlineGreeting: 'Hello.' })
+    await journal.byTestId('simulate-mode').selectOption('hotline')
+    await journal.byTestId('simulate-call').click()
+    await waitFor(async () => /staff phones ring/.test((await journal.byTestId('simulate-confirmation').textContent()) ?? ''), 'the window says the staff are being rung')
+    await waitFor(async () => (await app.call<EntryDto[]>('listEntries')).length === 1, 'the conversation becomes an entry', 60_000)
+    await journal.byTestId('nav-calls').click()
+    const row = journal.byTestId('call-row').first()
+    await waitFor(async () => (await row.getByTestId('hotline-outcome').textContent())?.startsWith('Ana answered after') ?? false, 'the ledger says Ana answered', 20_000)
+    assert.match((await row.getByTestId('hotline-rung').textContent()) ?? '', /^Ana: answered · Ben: declined · Chloe: hung up \(someone else answered\)$/)
+    await waitFor(async () => (await row.getByTestId('call-entry').count()) === 1, 'the call links to its entry', 15_000)
+    assert.deepEqual(errors, [], 'no console errors')
+  })
 })

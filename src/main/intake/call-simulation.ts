@@ -1,11 +1,18 @@
 import { join } from 'node:path'
-import { createSimAccount, VonageSimulator, type SimAccount } from '@voice-journal/vonage-sim'
+import { createSimAccount, VonageSimulator, type PhoneBehaviour, type SimAccount } from '@voice-journal/vonage-sim'
 import type { IntakeMode } from '#shared/intake'
 import { logger } from '../app/logging'
 import type { Settings } from '../app/settings'
 import { readJsonFile, writeJsonFile } from '../storage/json-file'
 
 const log = logger('call-simulation')
+
+/** Who a simulated hotline rings when no staff of one's own are listed (numbers from Ofcom's drama range). */
+const SIMULATED_STAFF = [
+  { name: 'Ana', number: '+447700900101' },
+  { name: 'Ben', number: '+447700900102' },
+  { name: 'Chloe', number: '+447700900103' }
+] as const
 
 /**
  * "Simulate a call" for people without a Vonage account: the Vonage simulator (the workspace
@@ -29,6 +36,7 @@ export class CallSimulation {
   effective(settings: Settings): Settings {
     const simulator = this.simulator
     if (!simulator || isVonageConfigured(settings)) return settings
+    const mode = this.mode ?? settings.mode
     return {
       ...settings,
       applicationId: simulator.account.applicationId,
@@ -37,7 +45,9 @@ export class CallSimulation {
       apiHost: simulator.url,
       // The simulator reaches the app locally, whatever public address is configured.
       publicUrl: '',
-      mode: this.mode ?? settings.mode
+      mode,
+      // A hotline tried without staff of one's own rings simulated ones.
+      ...(mode === 'hotline' && settings.hotlineStaff.length === 0 ? { hotlineStaff: SIMULATED_STAFF.map(({ name, number }) => ({ name, number })) } : {})
     }
   }
 
@@ -48,12 +58,24 @@ export class CallSimulation {
     if (!webhooks) throw new Error('The webhook listener is not running.')
     const simulator = await this.start()
     this.mode = mode
+    if (mode === 'hotline') this.simulateStaffPhones(simulator, this.effective(settings))
     const call = simulator.placeCall({ answerUrl: `${webhooks}/answer`, eventUrl: `${webhooks}/event` })
     call.done.then(
       (result) => onEnd(result.status === 'completed' ? undefined : result.error),
       (error: Error) => onEnd(error.message)
     )
     return call.uuid
+  }
+
+  /**
+   * Every staff number rings a simulated phone: the first on the list answers after two rings
+   * (unless it is the only one, then it answers after one), the second declines, the rest never answer.
+   */
+  private simulateStaffPhones(simulator: VonageSimulator, settings: Settings): void {
+    settings.hotlineStaff.forEach((member, index) => {
+      const phone: PhoneBehaviour = index === 0 ? { answer: 'after-rings', rings: 2 } : index === 1 ? { answer: 'decline', rings: 1 } : { answer: 'never' }
+      simulator.phones.set(member.number.replace(/\D/g, ''), phone)
+    })
   }
 
   async close(): Promise<void> {
