@@ -37,3 +37,16 @@ export const MIME_TYPES: Record<AudioFormat, string> = {
   ogg: 'audio/ogg',
   flac: 'audio/flac'
 }
+
+/** `/recordings/YYYY/MM/<id>.transcript.json`: an entry's transcript, beside its audio (Vonage's transcript JSON). */
+const TRANSCRIPT_PATH_PATTERN = /^\/recordings\/\d{4}\/(0[1-9]|1[0-2])\/[A-Za-z0-9][A-Za-z0-9-]{0,63}\.transcript\.json$/
+
+/** Where the transcript of the entry at `path` lives: the same folder and id, `.transcript.json`. */
+export function transcriptPathOf(path: string): string {
+  if (!isEntryPath(path)) throw new Error(`Not an entry path: ${JSON.stringify(path)}`)
+  return path.replace(/\.[a-z0-9]+$/, '.transcript.json')
+}
+
+export function isTranscriptPath(path: unknown): path is string {
+  return typeof path === 'string' && TRANSCRIPT_PATH_PATTERN.test(path)
+}
