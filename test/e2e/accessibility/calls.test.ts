@@ -30,7 +30,8 @@ describe('accessibility: calls', () => {
     await withWindow(bootstrap(), {}, async ({ page, journal, app }) => {
       await app.call('saveSettings', { hotlineGreeting: 'Hello.' })
       await app.call('simulateCall', { mode: 'hotline' })
-      await waitEntriesShown(journal, 1)
+      // A simulated hotline call runs in real time: greeting, two rings of 3 s, the conversation, the download.
+      await waitEntriesShown(journal, 1, 60_000)
       await journal.byTestId('nav-calls').click()
       const row = journal.byTestId('call-row')
       await waitFor(async () => (await row.getByTestId('hotline-outcome').textContent())?.includes('answered') ?? false, 'the ledger says who answered', 20_000)
