@@ -1,5 +1,5 @@
 import type { Settings } from '../app/settings'
-import type { NccoAction } from '../intake/ncco'
+import { transcriptionOf, type NccoAction } from '../intake/ncco'
 
 /** Where the hotline's webhooks and music live on the public listener. */
 export const HOTLINE_PATHS = {
@@ -36,6 +36,7 @@ export function callerNcco(settings: Settings, publicBase: string, conversationN
       startOnEnter: false,
       endOnExit: true,
       record: true,
+      // No transcription here: Vonage documents it only for `record` (the conversation's is unconfirmed).
       // Must be an array, as for `record`.
       eventUrl: [`${publicBase}/webhooks/recording`],
       eventMethod: 'POST'
@@ -73,7 +74,8 @@ export function voicemailNcco(settings: Settings, publicBase: string): NccoActio
       endOnKey: settings.endOnKey,
       timeOut: settings.maxSeconds,
       eventUrl: [`${publicBase}/webhooks/recording`],
-      eventMethod: 'POST'
+      eventMethod: 'POST',
+      ...transcriptionOf(settings, publicBase)
     },
     talk('Thank you. Your message is saved.')
   ]
