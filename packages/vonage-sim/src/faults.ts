@@ -27,6 +27,10 @@ export interface CallFaults {
   recordingEventAfterCompleted?: boolean
   /** Post a failed recording's event: `recording_url: ""`, `size: 0`, nothing stored. */
   emptyRecording?: boolean
+  /** A transcribed recording's transcription event goes before its recording event, not after it. */
+  transcriptionBeforeRecording?: boolean
+  /** A transcribed recording's `transcription_url` serves an HTML page labelled application/json instead of the transcript. */
+  transcriptNotJson?: boolean
 }
 
 /** A body served in place of a file's audio, to exercise an app's "is it audio" check. */
