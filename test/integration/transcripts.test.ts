@@ -165,7 +165,7 @@ describe('transcripts: record-mode calls with transcription on', () => {
     const bad = result.recordings[0]!
     await waitFor(async () => (await pendingTranscript(bad.recordingUuid))?.state === 'failed', 'the transcript fails for good', 15_000)
     assert.match((await pendingTranscript(bad.recordingUuid))!.lastError!, /not a transcript/)
-    assert.ok((await harness.entries()).some((entry) => entry.path === entryPathOf(bad)), 'the recording is in the journal all the same')
+    await waitFor(async () => (await harness.entries()).some((entry) => entry.path === entryPathOf(bad)), 'the recording lands all the same', 15_000)
     assert.equal(await transcriptOnReader(entryPathOf(bad)), null)
   })
 
