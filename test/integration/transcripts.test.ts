@@ -93,7 +93,7 @@ describe('transcripts: record-mode calls with transcription on', () => {
     assert.deepEqual(result.callbacks.filter((callback) => callback.kind === 'transcription').map((callback) => callback.status), [204])
     const path = entryPathOf(recording)
     await waitFor(async () => (await harness.entries()).some((entry) => entry.path === path), 'the entry lands', 15_000)
-    await waitFor(async () => (await transcriptOnReader(path)) !== null, 'the transcript reaches the second peer', 30_000)
+    await waitFor(async () => (await transcriptOnReader(path)) !== null, 'the transcript reaches the second peer', 60_000)
     assert.deepEqual(await transcriptOnReader(path), recording.transcription!.transcript, "the simulator's transcript, as it served it")
     const words = recording.transcription!.transcript.channels[0]!.transcript.flatMap((sentence) => sentence.words.map((word) => word.word))
     assert.ok(words.includes('river'), 'what the caller said')
@@ -126,7 +126,7 @@ describe('transcripts: record-mode calls with transcription on', () => {
     assert.equal((await pendingTranscript(early.recording.recordingUuid))?.state, 'retrying')
     assert.equal((await harness.post('/recording', early.recordingBody, sign(early.recordingBody))).status, 204)
     const path = entryPathOf(early.recording)
-    await waitFor(async () => (await transcriptOnReader(path)) !== null, 'the transcript is attached once the recording lands', 30_000)
+    await waitFor(async () => (await transcriptOnReader(path)) !== null, 'the transcript is attached once the recording lands', 60_000)
     assert.deepEqual(await transcriptOnReader(path), early.transcript)
 
     // The same order from the simulator itself.
@@ -177,7 +177,7 @@ describe('transcripts: record-mode calls with transcription on', () => {
     assert.ok(await pendingTranscript(queued.recording.recordingUuid), 'still queued after the restart')
     assert.equal((await harness.post('/recording', queued.recordingBody, sign(queued.recordingBody))).status, 204)
     const path = entryPathOf(queued.recording)
-    await waitFor(async () => (await transcriptOnReader(path)) !== null, 'the transcript lands after the restart', 45_000)
+    await waitFor(async () => (await transcriptOnReader(path)) !== null, 'the transcript lands after the restart', 90_000)
     assert.deepEqual(await transcriptOnReader(path), queued.transcript)
     assert.equal(await pendingTranscript(queued.recording.recordingUuid), undefined)
   })

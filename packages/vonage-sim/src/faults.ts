@@ -21,7 +21,7 @@ export type SigningMode = (typeof SIGNING_MODES)[number]
 export interface CallFaults {
   /** How callbacks are signed (default 'valid'). */
   signing?: SigningMode
-  /** Deliver every event and recording callback twice, as Vonage's retries can. */
+  /** Deliver every event, recording and transcription callback twice, as Vonage's retries can. */
   duplicateEvents?: boolean
   /** Post the recording event after `completed` instead of when the record ends (both happen). */
   recordingEventAfterCompleted?: boolean
