@@ -178,8 +178,10 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     streams.on('ended', (summary) => log.debug(summary, 'stream call written'))
     try {
       await streams.boot()
-      await recordings.boot()
+      // Transcripts first: the recordings' downloads start as their queue boots, and the app is
+      // ready right after (tests change the simulator's latency at that moment).
       await transcripts.boot()
+      await recordings.boot()
     } catch (error) {
       // Half-booted: close what is open (the call log's file) before the error goes on.
       await stack.closeAll()
