@@ -31,8 +31,10 @@ export interface LiveCall {
 }
 
 export type DownloadState = 'waiting' | 'downloading' | 'retrying' | 'failed'
-/** A recording Vonage announced that is not in the journal yet. */
+/** A recording (or a recording's transcript) Vonage announced that is not in the journal yet. */
 export interface PendingDownload {
+  /** What is downloaded: the recording (when absent) or its transcript. */
+  kind?: 'recording' | 'transcript'
   recordingUuid: string
   state: DownloadState
   attempts: number

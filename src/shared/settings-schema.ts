@@ -23,6 +23,11 @@ export const RING_SECONDS_MIN = 5
 /** Vonage's `ringing_timer` limit. */
 export const RING_SECONDS_MAX = 120
 export const HOTLINE_NO_ANSWER = ['voicemail', 'hangup'] as const
+/**
+ * Languages the app offers for Vonage's transcription of recordings (BCP-47, a short list of those
+ * Vonage supports); '' = off. Off by default: Vonage charges for every transcribed minute.
+ */
+export const TRANSCRIPTION_LANGUAGES = ['en-US', 'en-GB', 'en-AU', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'nl-NL', 'pt-BR', 'ja-JP'] as const
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const HOST_PORT = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/
@@ -171,6 +176,11 @@ export const SettingsSchema = v.object({
   ),
   /** Record mode: after each recording the caller may press 1 to record another, each its own entry. */
   severalRecordings: v.optional(flag('Several recordings per call'), false),
+  /** Record mode (and the hotline's voicemail): Vonage transcribes each recording in this language; '' = off. */
+  transcriptionLanguage: v.optional(
+    v.picklist(['', ...TRANSCRIPTION_LANGUAGES], `Transcription must be off or one of ${TRANSCRIPTION_LANGUAGES.join(', ')}`),
+    ''
+  ),
   /** E.164 digits without "+"; empty = everyone may call (the window warns). */
   allowedCallers: v.optional(
     v.pipe(
@@ -245,6 +255,7 @@ export const SETTINGS_ENVIRONMENT = {
   VONAGE_NUMBER: 'vonageNumber',
   HOTLINE_NAME: 'hotlineName',
   HOTLINE_STAFF: 'hotlineStaff',
+  VONAGE_TRANSCRIPTION: 'transcriptionLanguage',
   NOTIFY_SLACK_URL: 'notifySlackUrl',
   NOTIFY_WEBHOOK_URL: 'notifyWebhookUrl',
   NOTIFY_WEBHOOK_SECRET: 'notifyWebhookSecret'

@@ -61,6 +61,40 @@ describe('Settings in the window', () => {
     }
   })
 
+  it('offers transcription (off by default, Vonage charges) in record and hotline modes, and saves the language', async () => {
+    const session = await openSettings()
+    const { page, app } = session
+    try {
+      const select = field(page, 'transcription')
+      assert.equal(await select.inputValue(), '', 'off unless chosen')
+      assert.match((await page.locator('#setting-transcription-hint').textContent()) ?? '', /charges/)
+      await select.selectOption('de-DE')
+      await page.getByTestId('save-settings').click()
+      await page.getByTestId('settings-saved').waitFor()
+      assert.equal((await app.call<SettingsDto>('getSettings')).transcriptionLanguage, 'de-DE')
+      // A streamed call has no Vonage recording to transcribe.
+      await field(page, 'mode-stream').check()
+      await select.waitFor({ state: 'detached' })
+      await field(page, 'mode-hotline').check()
+      assert.equal(await select.inputValue(), 'de-DE')
+      assert.deepEqual(session.errors, [])
+    } finally {
+      await session.close()
+    }
+  })
+
+  it('shows transcription set by VONAGE_TRANSCRIPTION read-only', async () => {
+    const session = await openSettings({ VONAGE_TRANSCRIPTION: 'en-GB' })
+    const { page } = session
+    try {
+      assert.equal(await field(page, 'transcription').inputValue(), 'en-GB')
+      assert.equal(await field(page, 'transcription').isDisabled(), true)
+      assert.match((await page.locator('#setting-transcription-hint').textContent()) ?? '', /VONAGE_TRANSCRIPTION/)
+    } finally {
+      await session.close()
+    }
+  })
+
   it('offers several recordings per call in record mode only, and saves it', async () => {
     const session = await openSettings()
     const { page, app } = session

@@ -28,6 +28,11 @@ export class IntakeHarness {
     return harness
   }
 
+  /** The testnet's bootstrap node (host:port): another peer joins the app's network with it. */
+  get bootstrap(): string {
+    return this.network.bootstrap
+  }
+
   get webhooks(): string {
     return this.app.info.localWebhookUrl
   }

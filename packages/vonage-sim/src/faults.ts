@@ -21,12 +21,16 @@ export type SigningMode = (typeof SIGNING_MODES)[number]
 export interface CallFaults {
   /** How callbacks are signed (default 'valid'). */
   signing?: SigningMode
-  /** Deliver every event and recording callback twice, as Vonage's retries can. */
+  /** Deliver every event, recording and transcription callback twice, as Vonage's retries can. */
   duplicateEvents?: boolean
   /** Post the recording event after `completed` instead of when the record ends (both happen). */
   recordingEventAfterCompleted?: boolean
   /** Post a failed recording's event: `recording_url: ""`, `size: 0`, nothing stored. */
   emptyRecording?: boolean
+  /** A transcribed recording's transcription event goes before its recording event, not after it. */
+  transcriptionBeforeRecording?: boolean
+  /** A transcribed recording's `transcription_url` serves an HTML page labelled application/json instead of the transcript. */
+  transcriptNotJson?: boolean
 }
 
 /** A body served in place of a file's audio, to exercise an app's "is it audio" check. */

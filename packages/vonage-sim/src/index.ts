@@ -10,7 +10,7 @@ export { VonageSimulator, type SimulatorEvents, type SimulatorOptions } from './
 export { createSimAccount, type SimAccount } from './account'
 
 // Calls: what to place, what happened.
-export type { CallHandle, CallResult, LegLog, MusicOnHold, PlaceCallOptions, SimRecording } from './call/call-options'
+export type { CallHandle, CallResult, LegLog, MusicOnHold, PlaceCallOptions, SimRecording, SimTranscription } from './call/call-options'
 
 // The hotline: staff phones the app dials, the legs it placed, named conversations.
 export { DEFAULT_PHONE, PHONE_RING_MS, Phones, type PhoneBehaviour } from './call/phones'
@@ -20,11 +20,14 @@ export { Conversations, SimConversation, type ConversationMember } from './call/
 export type { InvalidParameter, OutboundRequest } from './api/call-request'
 export { FRAME_MS, pcmFrames, type StreamLegResult } from './call/websocket-leg'
 export type { SentCallback } from './webhooks/webhook-client'
-export { NCCO_SYNTAX_ERROR, parseNcco, type ConversationAction, type NccoAction } from './ncco/actions'
+export { NCCO_SYNTAX_ERROR, parseNcco, type ConversationAction, type NccoAction, type TranscriptionRequest } from './ncco/actions'
 
 // What the caller says.
 export { CALLER_SAMPLE_RATE, callerAudioFromPcm, loadCallerAudio, wavToPcm, type CallerAudio } from './caller/caller-audio'
-export { CALLER_AUDIO_FILES, callerAudioDir } from './caller/resources'
+export { CALLER_AUDIO_FILES, CALLER_TRANSCRIPT_FILE, callerAudioDir } from './caller/resources'
+// What the caller says, with the time of every word: Vonage's transcript JSON, and speech made with it.
+export { cutTranscript, type SimTranscript, type SimTranscriptSentence, type SimTranscriptWord } from './caller/transcript'
+export { speechWithTranscript } from './caller/speech'
 
 // Fault knobs, and signatures forged by hand.
 export { SIGNING_MODES, type CallFaults, type FakeBody, type SigningMode } from './faults'

@@ -107,7 +107,9 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
     configureVonageApplication: async (args) => configureVonageApplication(context.settings.value, args.apiKey, args.apiSecret),
     getIntakeStatus: async () => context.intake.status(),
     retryDownload: async (args) => {
-      if (!context.intake.recordings.retry(args.recordingUuid)) {
+      // A recording and its transcript share the uuid: whichever is waiting is tried again.
+      const retried = [context.intake.recordings.retry(args.recordingUuid), context.intake.transcripts.retry(args.recordingUuid)]
+      if (!retried.includes(true)) {
         throw new ApiError('not-found', 'That recording is not waiting to be downloaded.')
       }
     },

@@ -36,6 +36,7 @@ export function callerNcco(settings: Settings, publicBase: string, conversationN
       startOnEnter: false,
       endOnExit: true,
       record: true,
+      // No transcription here: Vonage documents it only for `record` (the conversation's is unconfirmed).
       // Must be an array, as for `record`.
       eventUrl: [`${publicBase}/webhooks/recording`],
       eventMethod: 'POST'

@@ -12,6 +12,9 @@ import { CallSimulation } from './call-simulation'
 import { downloadRecording } from './recording-downloader'
 import type { RecordingJob } from './recording-event'
 import { RecordingQueue } from './recording-queue'
+import { TranscriptQueue } from './transcript-queue'
+import { downloadTranscript, readTranscriptFile } from './transcript-download'
+import { findRecordingEntry } from './recording-entry'
 import { SocketTokens } from './socket-tokens'
 import { StreamReceiver } from './stream-receiver'
 import { mountWebhookRoutes } from './webhook-routes'
@@ -61,6 +64,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     private readonly options: IntakeOptions,
     readonly callLog: CallLog,
     readonly recordings: RecordingQueue,
+    readonly transcripts: TranscriptQueue,
     readonly streams: StreamReceiver,
     private readonly simulation: CallSimulation,
     private readonly stack: ServiceStack,
@@ -97,6 +101,18 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
         return entry
       }
     })
+    const transcripts = new TranscriptQueue({
+      dir: join(privateDir, 'transcripts'),
+      download: (job, file) => downloadTranscript(job.url, file, settings()),
+      readKept: readTranscriptFile,
+      findEntry: (job) => findRecordingEntry(options.journal(), job.recordingUuid, job.receivedAt),
+      hasTranscript: (path) => options.journal().hasTranscript(path),
+      store: async (path, transcript) => {
+        // A restored journal catching up: the transcript waits here, still queued durably.
+        await options.journal().untilWritesAllowed()
+        await options.journal().putTranscript(path, transcript)
+      }
+    })
     const streams = new StreamReceiver({
       dir: join(privateDir, 'streams'),
       tokens,
@@ -115,10 +131,11 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       }
     })
     stack.opened('recording queue', recordings, (queue) => queue.stop())
+    stack.opened('transcript queue', transcripts, (queue) => queue.stop())
     // A call cut off here is not lost: its file stays on disk and becomes an entry at the next start.
     stack.opened('stream receiver', streams, (receiver) => receiver.shutdown(), HAND_OVER_LIMIT_MS)
     const hotline = stack.opened('hotline', new HotlineService(vonageStaffDialer(settings), callLog, () => settings().showCallerNumber), (calls) => calls.close())
-    const service = new IntakeService(options, callLog, recordings, streams, simulation, stack, hotline)
+    const service = new IntakeService(options, callLog, recordings, transcripts, streams, simulation, stack, hotline)
     mountWebhookRoutes(options.webhooks.app, {
       settings,
       callLog,
@@ -128,6 +145,10 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       acceptRecording: async (job) => {
         const callId = callIdOf(job)
         await recordings.enqueue(callId ? { ...job, callId } : job)
+      },
+      // The same: only the durable queue before the acknowledgement.
+      acceptTranscript: async (job) => {
+        await transcripts.enqueue(job)
       },
       onCallEvent: (event) => {
         hotline.callerEvent(event)
@@ -142,8 +163,13 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       if (new URL(request.url ?? '/', 'http://localhost').pathname === '/webhooks/socket') streams.handleUpgrade(request, socket, head)
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
     })
-    for (const source of [recordings, streams]) source.on('change', () => service.schedulePush())
-    recordings.on('added', () => service.emit('calls', { count: callLog.size }))
+    for (const source of [recordings, transcripts, streams]) source.on('change', () => service.schedulePush())
+    recordings.on('added', (job) => {
+      // A transcript that came first was waiting for this entry.
+      transcripts.recordingLanded(job.recordingUuid)
+      service.emit('calls', { count: callLog.size })
+    })
+    transcripts.on('failed', (job, reason) => log.error({ recording: job.recordingUuid, reason }, 'a transcript download failed for good'))
     recordings.on('failed', (job, reason) => {
       log.error({ recording: job.recordingUuid, reason }, 'a recording download failed for good')
       service.tell({ type: 'download-failed', at: Date.now(), recordingUuid: job.recordingUuid, reason })
@@ -152,6 +178,9 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
     streams.on('ended', (summary) => log.debug(summary, 'stream call written'))
     try {
       await streams.boot()
+      // Transcripts first: the recordings' downloads start as their queue boots, and the app is
+      // ready right after (tests change the simulator's latency at that moment).
+      await transcripts.boot()
       await recordings.boot()
     } catch (error) {
       // Half-booted: close what is open (the call log's file) before the error goes on.
@@ -162,7 +191,7 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
   }
 
   status(): IntakeStatus {
-    return { mode: this.simulation.effective(this.options.settings.value).mode, liveCalls: this.streams.liveCalls(), downloads: this.recordings.snapshot() }
+    return { mode: this.simulation.effective(this.options.settings.value).mode, liveCalls: this.streams.liveCalls(), downloads: [...this.recordings.snapshot(), ...this.transcripts.snapshot()] }
   }
 
   /** A call from the built-in simulator, through the real webhooks (only without a Vonage account). */

@@ -19,6 +19,19 @@ export function greeting(settings: Settings): NccoAction[] {
   return settings.greeting ? [{ action: 'talk', text: settings.greeting, language: 'en-US' }] : []
 }
 
+/** Where Vonage posts a recording's transcript once it is ready. */
+export const TRANSCRIPTION_PATH = '/webhooks/transcription'
+
+/**
+ * The `transcription` field of every `record` action the app sends, when transcription is on
+ * (a paid Vonage feature, so off unless a language is chosen): the transcript is announced to
+ * /webhooks/transcription and downloaded like the recording.
+ */
+export function transcriptionOf(settings: Settings, publicBase: string): { transcription?: NccoAction } {
+  if (!settings.transcriptionLanguage) return {}
+  return { transcription: { language: settings.transcriptionLanguage, eventUrl: [`${publicBase}${TRANSCRIPTION_PATH}`], eventMethod: 'POST' } }
+}
+
 /** One recording, which Vonage posts to /webhooks/recording when it ends. */
 export function recordAction(settings: Settings, publicBase: string): NccoAction {
   return {
@@ -29,7 +42,8 @@ export function recordAction(settings: Settings, publicBase: string): NccoAction
     timeOut: settings.maxSeconds,
     // Must be an array: a plain string is one of the classic reasons recordings never arrive.
     eventUrl: [`${publicBase}/webhooks/recording`],
-    eventMethod: 'POST'
+    eventMethod: 'POST',
+    ...transcriptionOf(settings, publicBase)
   }
 }
 

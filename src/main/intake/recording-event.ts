@@ -1,3 +1,4 @@
+import { isAllowedVonageFileUrl } from './vonage-file-url'
 import { checkPayload, RecordingEventSchema } from './webhook-payloads'
 
 /** A recording Vonage announced, checked and reduced to what the download needs. */
@@ -10,9 +11,6 @@ export interface RecordingJob {
   /** The opaque id that groups the entries of one call (see call-ids.ts); set when it is queued. */
   callId?: string
 }
-
-const VONAGE_API_HOST = /^api(-[a-z]{2}(-\d{1,2})?)?\.(nexmo|vonage)\.com$/
-const FILE_PATH = /^\/v[13]\/files\/[A-Za-z0-9-]{1,64}$/
 
 export class RecordingEventError extends Error {
   constructor(message: string) {
@@ -42,19 +40,5 @@ export function parseRecordingEvent(body: unknown, configuredApiHost: string): R
   }
 }
 
-export function isAllowedRecordingUrl(text: string, configuredApiHost: string): boolean {
-  let url: URL
-  try {
-    url = new URL(text)
-  } catch {
-    return false
-  }
-  if (url.username || url.password || !FILE_PATH.test(url.pathname)) return false
-  if (url.protocol === 'https:' && VONAGE_API_HOST.test(url.hostname) && (url.port === '' || url.port === '443')) return true
-  if (!configuredApiHost) return false
-  try {
-    return url.origin === new URL(configuredApiHost).origin
-  } catch {
-    return false
-  }
-}
+/** A recording URL is a Vonage file URL like any other (see vonage-file-url.ts). */
+export const isAllowedRecordingUrl = isAllowedVonageFileUrl

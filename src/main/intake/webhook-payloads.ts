@@ -25,6 +25,20 @@ export const RecordingEventSchema = v.looseObject(
 )
 export type RecordingEvent = v.InferOutput<typeof RecordingEventSchema>
 
+/** POST /webhooks/transcription: the transcript of a recording is ready to download. */
+export const TranscriptionEventSchema = v.looseObject(
+  {
+    /** The recording it transcribes: names the entry the transcript goes beside. */
+    recording_uuid: v.pipe(v.string('recording_uuid must be a UUID'), v.regex(UUID, 'recording_uuid must be a UUID')),
+    status: v.literal('transcribed', 'status must be "transcribed"'),
+    transcription_url: v.pipe(v.string('transcription_url is missing'), v.minLength(1, 'transcription_url is empty'), v.maxLength(2000, 'transcription_url is too long')),
+    conversation_uuid: v.optional(v.pipe(v.string(), v.transform((id) => id.slice(0, 100)))),
+    type: optionalField(50)
+  },
+  notAnObject('transcription event')
+)
+export type TranscriptionEvent = v.InferOutput<typeof TranscriptionEventSchema>
+
 /** POST /webhooks/event: a call's status changed. */
 export const CallEventSchema = v.looseObject(
   {

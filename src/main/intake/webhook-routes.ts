@@ -2,9 +2,10 @@ import type { Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Settings } from '../app/settings'
 import type { CallLog } from './call-log'
-import { recordNcco, refusalNcco, streamNcco } from './ncco'
+import { recordNcco, refusalNcco, streamNcco, TRANSCRIPTION_PATH } from './ncco'
 import { afterPromptNcco, firstRecordingNcco } from './segments-ncco'
 import { parseRecordingEvent, RecordingEventError, type RecordingJob } from './recording-event'
+import { parseTranscriptionEvent, TranscriptionEventError, type TranscriptJob } from './transcription-event'
 import type { SocketTokens } from './socket-tokens'
 import { readWebhook, refuse, WEBHOOK_BODY_LIMIT, type WebhookBody } from './webhook-request'
 import { AnswerRequestSchema, CallEventSchema, checkPayload, ErrorNoticeSchema, InputEventSchema, InputPartSchema, type CallEvent } from './webhook-payloads'
@@ -22,6 +23,8 @@ export interface WebhookDependencies {
   tokens: SocketTokens
   /** Durably queues a recording; resolves once it will survive a crash. */
   acceptRecording: (job: RecordingJob) => Promise<void>
+  /** Durably queues a transcript; resolves once it will survive a crash. */
+  acceptTranscript: (job: TranscriptJob) => Promise<void>
   /** A new (not repeated) call event. */
   onCallEvent: (event: CallEvent) => void
   /** Hotline mode's calls; its own staff routes are mounted with these. */
@@ -96,6 +99,22 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
       throw error
     }
     await deps.acceptRecording(job)
+    return c.body(null, 204)
+  })
+
+  // Accepted whatever the transcription setting is now: a recording made while it was on is
+  // transcribed after it was switched off, and Vonage has charged for it already.
+  app.post(TRANSCRIPTION_PATH, async (c) => {
+    const body = await read(c)
+    if (body instanceof Response) return body
+    let job: TranscriptJob
+    try {
+      job = parseTranscriptionEvent(body.json, deps.settings().apiHost)
+    } catch (error) {
+      if (error instanceof TranscriptionEventError) return refuse(c, 400, error.message)
+      throw error
+    }
+    await deps.acceptTranscript(job)
     return c.body(null, 204)
   })
 

@@ -4,12 +4,13 @@ import type { Readable } from 'node:stream'
 import type Hyperdrive from 'hyperdrive'
 import type { BlobPointer, DriveEntry, DriveEntryValue } from 'hyperdrive'
 import SubEncoder from 'sub-encoder'
+import type { Transcript } from '#shared/transcript'
 import type { AudioFormat, CollectedFrom, EntryDto, EntryMetadata, EntrySource, HistoryPage, JournalStatus, Provenance, VersionChange } from '#shared/dto'
 import { probeAudio, type AudioProbe } from './audio-probe'
 import { copyFileIntoBlobs } from './blob-copy'
 import type { ByteRange } from './byte-range'
 import type { ChangeClock } from './change-clock'
-import { entryPath, formatOfPath, isEntryPath } from './entry-path'
+import { entryPath, formatOfPath, isEntryPath, transcriptPathOf } from './entry-path'
 import { decodeProvenance, encodeProvenance, PROVENANCE_PATH } from './provenance'
 import { SerialQueue } from './serial-queue'
 import { logger } from '../app/logging'
@@ -265,12 +266,43 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.writes.run(async () => {
       const entry = isEntryPath(path) ? await this.drive.entry(path) : null
       if (!entry) throw new JournalError('not-found', `No entry at ${path}`)
+      // Its transcript goes with it (first: an entry without its transcript is whole, a transcript
+      // without its entry is an orphan). Erasing clears the transcript's blocks too: it holds the words.
+      const transcript = await this.drive.entry(transcriptPathOf(path))
+      if (transcript) await this.drive.del(transcript.key)
       await this.drive.del(path)
       // Every entry's audio is its own run of blocks (a rename reuses it at the same path), so
-      // clearing it takes nothing from another entry.
-      const blob = entry.value.blob
-      if (erase && blob) await (await this.drive.getBlobs()).core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
+      // clearing it takes nothing from another entry; nor does a transcript's.
+      for (const blob of [entry.value.blob, transcript?.value.blob]) {
+        if (erase && blob) await (await this.drive.getBlobs()).core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
+      }
     })
+  }
+
+  /**
+   * Stores `transcript` beside the entry at `entryPath` (`transcriptPathOf`: its folder and id,
+   * `.transcript.json`), as Vonage's transcript JSON, in the journal's write queue like every write;
+   * it replicates and is encrypted like any file of the journal. The same transcript again writes
+   * nothing (a redelivered transcription event), so `written` is false then. Throws not-found when
+   * the entry is not in the journal (yet).
+   */
+  async putTranscript(entryPath: string, transcript: Transcript): Promise<{ path: string; written: boolean }> {
+    this.requireWritable()
+    return this.writes.run(async () => {
+      if (!isEntryPath(entryPath) || !(await this.drive.entry(entryPath))) throw new JournalError('not-found', `No entry at ${entryPath}`)
+      const path = transcriptPathOf(entryPath)
+      const bytes = Buffer.from(JSON.stringify(transcript))
+      const existing = await this.drive.get(path)
+      if (existing?.equals(bytes)) return { path, written: false }
+      await this.drive.put(path, bytes, { metadata: { mtime: Date.now(), source: 'transcript' } })
+      return { path, written: true }
+    })
+  }
+
+  /** True when the entry at `entryPath` has a transcript in the current version. */
+  async hasTranscript(entryPath: string): Promise<boolean> {
+    if (!isEntryPath(entryPath)) return false
+    return (await this.drive.entry(transcriptPathOf(entryPath), this.readOptions)) !== null
   }
 
   /** Sets the title (empty clears it) by rewriting the entry's record; the audio blocks are reused. */

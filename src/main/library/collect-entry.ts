@@ -5,6 +5,7 @@ import type { EntryDto } from '#shared/dto'
 import { NotAudioError, probeAudio } from '../journal/audio-probe'
 import { entryPath, formatOfPath, isEntryId, isEntryPath } from '../journal/entry-path'
 import type { Journal } from '../journal/journal'
+import { collectTranscript } from './collect-transcript'
 
 /**
  * How long the copy waits for each block of audio a peer has to send: a source whose peers left
@@ -25,7 +26,7 @@ export class CollectError extends Error {
 
 /**
  * Copies one entry of `source` into `into` at the same path, with its recording time, duration,
- * source, title and where it came from; nothing else of its metadata is copied. The audio goes
+ * source, title and where it came from, and its transcript if it has one; nothing else of its metadata is copied. The audio goes
  * through a file in `spoolDir` one block at a time, so a long recording costs no memory, and is
  * probed like any audio from outside. An entry already at that path (collected before a crash
  * cut the ledger write short, or a fork's copy) is returned as it is, without reading the audio.
@@ -36,14 +37,17 @@ export async function collectEntry(source: Journal, entry: EntryDto, into: Journ
   const madeAt = new Date(entry.mtime)
   if (!Number.isFinite(madeAt.getTime())) throw new CollectError('The entry has no valid recording time.', true)
   const existing = await into.getEntry(entryPath(madeAt, id, formatOfPath(entry.path)))
-  if (existing) return existing
+  if (existing) {
+    await collectTranscript(source, entry.path, into, existing.path)
+    return existing
+  }
   const file = join(spoolDir, `${randomUUID()}.part`)
   try {
     await copyAudio(source, entry.path, file, signal)
     const probe = await probeAudio(file).catch((error: unknown) => {
       throw error instanceof NotAudioError ? new CollectError(error.message, true) : error
     })
-    return await into.addAudioFile(file, {
+    const collected = await into.addAudioFile(file, {
       id,
       madeAt,
       source: entry.source,
@@ -55,6 +59,9 @@ export async function collectEntry(source: Journal, entry: EntryDto, into: Journ
       // The source's duration is kept (a streamed call's came from the stream itself).
       audio: { format: probe.format, durationMs: entry.durationMs > 0 ? entry.durationMs : probe.durationMs }
     })
+    // Its words come with it (not in the `copy` above: a transcript is small and optional).
+    await collectTranscript(source, entry.path, into, collected.path)
+    return collected
   } finally {
     await rm(file, { force: true })
   }

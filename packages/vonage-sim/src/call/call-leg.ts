@@ -4,6 +4,7 @@ import type { SimAccount } from '../account'
 import type { RecordingStore } from '../api/recording-store'
 import { CALLER_SAMPLE_RATE, type CallerAudio } from '../caller/caller-audio'
 import { truncateMp3 } from '../caller/mp3'
+import { cutTranscript } from '../caller/transcript'
 import type { CallFaults } from '../faults'
 import {
   NCCO_SYNTAX_ERROR,
@@ -17,7 +18,7 @@ import {
 } from '../ncco/actions'
 import { sendCallback, type CallbackKind, type DeliveryOptions, type Reply } from '../webhooks/webhook-client'
 import { CallClock, isoMs, isoSeconds } from './call-clock'
-import type { LegLog, SimRecording } from './call-options'
+import type { LegLog, SimRecording, SimTranscription } from './call-options'
 import type { Conversations, RecordingTake } from './conversations'
 import { fetchMusicOnHold } from './music-on-hold'
 import { runWebSocketLeg } from './websocket-leg'
@@ -285,8 +286,19 @@ export abstract class CallLeg {
     const endMs = startMs + lengthMs
     const recording = this.options.emptyRecording ? null : this.storeRecording(action.format, audio, lengthMs, startMs, endMs, endedBy)
     const payload = this.recordingPayload(recording, startMs, endMs, this.conversationUuid, this.clock.now())
+    const request = action.transcription
+    if (recording && request) recording.transcription = this.storeTranscript(audio, lengthMs, request.language)
+    const transcribed = recording?.transcription
+    // Vonage posts the transcription event to its own eventUrl, else to the record's.
+    const announceTranscript = async (): Promise<void> => {
+      if (!request || !recording || !transcribed) return
+      const event = { conversation_uuid: this.conversationUuid, recording_uuid: recording.recordingUuid, status: 'transcribed', transcription_url: transcribed.url, type: 'record' }
+      await this.deliver('transcription', request.eventMethod, request.eventUrl ?? action.eventUrl ?? this.env.eventUrl, event, 'transcription event')
+    }
     const post = async (): Promise<void> => {
+      if (this.options.transcriptionBeforeRecording) await announceTranscript()
       await this.deliver('recording', action.eventMethod, action.eventUrl ?? this.env.eventUrl, payload, 'recording event')
+      if (!this.options.transcriptionBeforeRecording) await announceTranscript()
     }
     if (this.options.recordingEventAfterCompleted) this.deferred.push(post)
     else await post()
@@ -333,6 +345,20 @@ export abstract class CallLeg {
     this.log.recordings.push(recording)
     this.progress(`recording ${recording.url} (${recording.size} bytes, ${(lengthMs / 1000).toFixed(1)} s, ended by ${endedBy})`)
     return recording
+  }
+
+  /**
+   * The transcript of what the caller said in the first `lengthMs` of `audio` (what was recorded),
+   * stored like a recording and served at its own `/v1/files/<id>` behind the same application JWT.
+   */
+  private storeTranscript(audio: CallerAudio, lengthMs: number, language: string): SimTranscription {
+    const transcript = cutTranscript(audio.transcript, lengthMs)
+    const file = this.options.transcriptNotJson
+      ? this.env.store.add(Buffer.from('<html><body>Service temporarily unavailable</body></html>'), 'application/json')
+      : this.env.store.add(Buffer.from(JSON.stringify(transcript)), 'application/json')
+    const url = `${this.env.baseUrl}/v1/files/${file.id}`
+    this.progress(`transcript ${url} (${transcript.channels[0]!.transcript.length} sentences${this.options.transcriptNotJson ? ', served as HTML' : ''})`)
+    return { fileId: file.id, url, language, transcript }
   }
 
   private async input(action: InputAction): Promise<Step> {

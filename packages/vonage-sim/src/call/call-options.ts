@@ -1,4 +1,5 @@
 import type { CallerAudio } from '../caller/caller-audio'
+import type { SimTranscript } from '../caller/transcript'
 import type { CallFaults } from '../faults'
 import type { SentCallback } from '../webhooks/webhook-client'
 import type { StreamLegResult } from './websocket-leg'
@@ -50,6 +51,17 @@ export interface SimRecording {
   endTime: string
   /** How the record action ended; 'conversation': a recorded conversation that ended. */
   endedBy: 'key' | 'silence' | 'timeout' | 'hangup' | 'conversation'
+  /** Asked for with `record.transcription`: Vonage's transcript JSON of what was recorded, and where it is served. */
+  transcription?: SimTranscription
+}
+
+/** A recording's transcript as the simulator stored it (served at `url` like the recording). */
+export interface SimTranscription {
+  fileId: string
+  url: string
+  language: string
+  /** What `url` serves (unless `transcriptNotJson` made it serve something else). */
+  transcript: SimTranscript
 }
 
 /** What a leg heard of a conversation's `musicOnHoldUrl` (fetched once, with a plain GET). */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import wavefile from 'wavefile'
 import { encodeMp3, mp3DurationMs, scanMp3 } from './mp3'
-import { CALLER_AUDIO_FILES, callerAudioDir } from './resources'
+import { CALLER_AUDIO_FILES, CALLER_TRANSCRIPT_FILE, callerAudioDir } from './resources'
+import type { SimTranscript } from './transcript'
 
 /** The rate the simulated caller's audio is kept at: Vonage's wideband L16 and its recordings. */
 export const CALLER_SAMPLE_RATE = 16000
@@ -16,10 +17,16 @@ export interface CallerAudio {
   pcm: Int16Array | null
   /** The MP3 a `record` action stores; encoded from the PCM on first use when there is no MP3. */
   mp3(): Buffer
+  /**
+   * What is said, with the time of every word (Vonage's transcript JSON for the whole audio): a
+   * transcribed recording's transcript is this, cut at the recording's length. None: nothing
+   * intelligible is said (a tone), and a transcript has no sentences.
+   */
+  transcript?: SimTranscript
 }
 
 /**
- * The caller's audio: the bundled speech (`resources/caller.{wav,mp3}`) by default, or
+ * The caller's audio: the bundled speech (`resources/caller.{wav,mp3}`, with its transcript) by default, or
  * a user's WAV (any rate, channels, bit depth: converted to 16 kHz mono 16-bit) or MP3 (used as is,
  * so it can be recorded but not streamed).
  */
@@ -29,7 +36,8 @@ export function loadCallerAudio(file?: string): CallerAudio {
     const [wavFile, mp3File] = CALLER_AUDIO_FILES
     const pcm = wavToPcm(readFileSync(join(dir, wavFile)))
     const mp3 = readFileSync(join(dir, mp3File))
-    return { source: 'bundled speech', durationMs: (pcm.length * 1000) / CALLER_SAMPLE_RATE, pcm, mp3: () => mp3 }
+    const transcript = JSON.parse(readFileSync(join(dir, CALLER_TRANSCRIPT_FILE), 'utf8')) as SimTranscript
+    return { source: 'bundled speech', durationMs: (pcm.length * 1000) / CALLER_SAMPLE_RATE, pcm, mp3: () => mp3, transcript }
   }
   let bytes: Buffer
   try {
@@ -46,9 +54,9 @@ export function loadCallerAudio(file?: string): CallerAudio {
 }
 
 /** Caller audio from 16 kHz mono samples (tests use tones whose samples they can compare). */
-export function callerAudioFromPcm(pcm: Int16Array, source = 'samples'): CallerAudio {
+export function callerAudioFromPcm(pcm: Int16Array, source = 'samples', transcript?: SimTranscript): CallerAudio {
   let mp3: Buffer | undefined
-  return { source, durationMs: (pcm.length * 1000) / CALLER_SAMPLE_RATE, pcm, mp3: () => (mp3 ??= encodeMp3(pcm, CALLER_SAMPLE_RATE)) }
+  return { source, durationMs: (pcm.length * 1000) / CALLER_SAMPLE_RATE, pcm, mp3: () => (mp3 ??= encodeMp3(pcm, CALLER_SAMPLE_RATE)), ...(transcript ? { transcript } : {}) }
 }
 
 interface WavFormat {

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** The bundled caller audio: the same speech as WAV (streamed) and MP3 (recorded). */
-export const CALLER_AUDIO_FILES = ['caller.wav', 'caller.mp3'] as const
+/** The bundled caller audio: the same speech as WAV (streamed) and MP3 (recorded), and its transcript. */
+export const CALLER_AUDIO_FILES = ['caller.wav', 'caller.mp3', 'caller.transcript.json'] as const
+/** Vonage's transcript JSON of the bundled speech, with the time of every word (made with it). */
+export const CALLER_TRANSCRIPT_FILE = CALLER_AUDIO_FILES[2]
 
 /**
  * The folder holding the bundled caller audio: the nearest `resources/` above this module that has

@@ -14,7 +14,20 @@ export interface RecordAction {
   timeOut: number
   eventUrl?: string
   eventMethod: 'GET' | 'POST'
+  /** Transcribe the recording (`{}` turns it on with defaults); absent: no transcription. */
+  transcription?: TranscriptionRequest
 }
+
+/** `record.transcription`: where the transcription event goes (default: the record's `eventUrl`). */
+export interface TranscriptionRequest {
+  language: string
+  eventUrl?: string
+  eventMethod: 'GET' | 'POST'
+  sentimentAnalysis: boolean
+}
+
+/** BCP-47, as Vonage takes it (`en-US`, `pt-BR`, …). */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/
 
 export interface InputAction {
   action: 'input'
@@ -85,6 +98,25 @@ export function parseNcco(value: unknown): NccoCheck {
   }
 }
 
+function parseTranscription(value: unknown, where: string): TranscriptionRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NccoError(`${where}: transcription must be an object`)
+  const fields = value as Record<string, unknown>
+  const language = fields.language ?? 'en-US'
+  if (typeof language !== 'string' || !LANGUAGE_TAG.test(language)) throw new NccoError(`${where}: transcription.language must be a BCP-47 tag such as en-US`)
+  let eventUrl: string | undefined
+  if (fields.eventUrl !== undefined) {
+    const urls = fields.eventUrl
+    if (!Array.isArray(urls) || urls.length !== 1 || typeof urls[0] !== 'string') throw new NccoError(`${where}: transcription.eventUrl must be an array of one URL`)
+    if (!/^https?:\/\//.test(urls[0]) || !URL.canParse(urls[0])) throw new NccoError(`${where}: transcription.eventUrl[0] is not an http(s) URL`)
+    eventUrl = urls[0]
+  }
+  const eventMethod = fields.eventMethod ?? 'POST'
+  if (eventMethod !== 'GET' && eventMethod !== 'POST') throw new NccoError(`${where}: transcription.eventMethod must be GET or POST`)
+  const sentimentAnalysis = fields.sentimentAnalysis ?? false
+  if (typeof sentimentAnalysis !== 'boolean') throw new NccoError(`${where}: transcription.sentimentAnalysis must be true or false`)
+  return { language, ...(eventUrl ? { eventUrl } : {}), eventMethod, sentimentAnalysis }
+}
+
 function parseAction(value: unknown, index: number): NccoAction {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new NccoError(`action ${index} is not an object`)
   const fields = value as Record<string, unknown>
@@ -140,7 +172,8 @@ function parseAction(value: unknown, index: number): NccoAction {
         ...(endOnSilence !== undefined ? { endOnSilence } : {}),
         timeOut: number('timeOut', 3, 7200, 7200),
         eventUrl: eventUrl(),
-        eventMethod: eventMethod()
+        eventMethod: eventMethod(),
+        ...(fields.transcription !== undefined ? { transcription: parseTranscription(fields.transcription, where) } : {})
       }
     }
     case 'input': {

@@ -7,7 +7,7 @@ import { authorizationFor } from './callback-signing'
 /** Replies are read up to this size: an NCCO is small, anything bigger is a mistake. */
 const MAX_REPLY_BYTES = 1024 * 1024
 
-export type CallbackKind = 'answer' | 'event' | 'recording' | 'input' | 'error'
+export type CallbackKind = 'answer' | 'event' | 'recording' | 'transcription' | 'input' | 'error'
 
 /** One callback the simulator sent, and how the app answered it. */
 export interface SentCallback {

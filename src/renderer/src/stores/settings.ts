@@ -11,6 +11,7 @@ import {
   RING_SECONDS_MIN,
   type END_KEYS,
   type HOTLINE_NO_ANSWER,
+  type TRANSCRIPTION_LANGUAGES,
   type SettingsField
 } from '#shared/settings-schema'
 import { useApi } from '../api/current'
@@ -38,6 +39,8 @@ export interface SettingsDraft {
   /** A number input bound with `.number` holds '' while empty. */
   maxSeconds: number | string
   severalRecordings: boolean
+  /** '' = off. */
+  transcriptionLanguage: (typeof TRANSCRIPTION_LANGUAGES)[number] | ''
   allowedCallers: string
   bootstrap: string
   // Hotline mode.
@@ -204,6 +207,7 @@ function emptyDraft(): SettingsDraft {
     endOnKey: '#',
     maxSeconds: 900,
     severalRecordings: false,
+    transcriptionLanguage: '',
     allowedCallers: '',
     bootstrap: '',
     vonageNumber: '',
@@ -237,6 +241,7 @@ function draftFrom(dto: SettingsDto): SettingsDraft {
     endOnKey: dto.endOnKey,
     maxSeconds: dto.maxSeconds,
     severalRecordings: dto.severalRecordings,
+    transcriptionLanguage: dto.transcriptionLanguage,
     allowedCallers: dto.allowedCallers.join('\n'),
     bootstrap: dto.bootstrap.join('\n'),
     vonageNumber: dto.vonageNumber,
@@ -281,6 +286,7 @@ function diff(saved: SettingsDto | null, draft: SettingsDraft, fixed: Set<string
   const staff = draft.hotlineStaff.map((member) => ({ name: member.name.trim(), number: member.number.trim() })).filter((member) => member.name !== '' || member.number !== '')
   if (editable('hotlineStaff') && JSON.stringify(staff) !== JSON.stringify(saved.hotlineStaff)) update.hotlineStaff = staff
   if (editable('severalRecordings') && draft.severalRecordings !== saved.severalRecordings) update.severalRecordings = draft.severalRecordings
+  if (editable('transcriptionLanguage') && draft.transcriptionLanguage !== saved.transcriptionLanguage) update.transcriptionLanguage = draft.transcriptionLanguage
   for (const field of TELL_TEAM_SWITCHES) if (editable(field) && draft[field] !== saved[field]) update[field] = draft[field]
 
   for (const [field, isSet] of [
