@@ -232,7 +232,8 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
 
   it('an unsigned, forged or malformed staff event changes nothing', async () => {
     const hana: Staff = { name: 'Hana', number: '+447700900241', phone: { answer: 'never' } }
-    await setUpHotline([hana])
+    // Two minutes of ringing (40 rings of 50 ms here): long enough that only a forged event could end it meanwhile.
+    await setUpHotline([hana], { ringSeconds: 120 })
     const since = Date.now()
     const call = harness.placeCall({ audio: toneAudio(26, 2) })
     await waitFor(() => legsTo([hana], since)[0]?.statuses.includes('ringing') ?? false, 'Hana’s phone rings')
@@ -240,7 +241,8 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
     const eventUrl = String((leg.request.event_url as string[])[0])
     const answerUrl = String((leg.request.answer_url as string[])[0])
     const body = JSON.stringify({ uuid: leg.uuid, status: 'rejected', direction: 'outbound', timestamp: new Date().toISOString() })
-    const before = (await callInLog(call.uuid))!.hotline!
+    // The app has heard the phone ring (the simulator's record says so first).
+    await waitFor(async () => (await callInLog(call.uuid))?.hotline?.rung[0]?.status === 'ringing', 'the ledger says Hana’s phone rings')
     const unsigned = await fetch(eventUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
     assert.equal(unsigned.status, 401)
     const forged = await fetch(eventUrl, {
@@ -258,7 +260,11 @@ describe('hotline mode: the caller waits, every staff phone rings, the first to 
       body
     })
     assert.equal(badQuery.status, 400)
-    assert.deepEqual((await callInLog(call.uuid))!.hotline, before, 'the ledger is as it was')
+    // Each forged event said Hana declined: had one counted, the ledger would say so and the caller be sent to voicemail.
+    const after = (await callInLog(call.uuid))!.hotline!
+    assert.equal(after.rung[0]?.status, 'ringing', 'Hana’s phone still rings in the ledger')
+    assert.equal(after.outcome, undefined, 'the call is still waiting')
+    assert.equal(harness.simulator.outboundCalls.filter((record) => record === leg).length, 1)
     call.hangUp()
     await call.done
   })
