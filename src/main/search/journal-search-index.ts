@@ -1,0 +1,118 @@
+import MiniSearch, { type SearchResult } from 'minisearch'
+import type { SearchHit, SearchResults, TranscriptDto } from '#shared/transcript-dto'
+import { entryStemOf } from '../journal/entry-path'
+import { normalizeTerm, termsOf, tokenize } from './search-terms'
+import { markMatches, TranscriptWords } from './transcript-words'
+
+/** Titles weigh more than a word said in passing. */
+const TITLE_BOOST = 2
+/** The last word of a query is still being typed: matched as a prefix once it has this many letters. */
+const PREFIX_MIN_CHARS = 2
+
+interface IndexedDocument {
+  /** The entry's stem (`/recordings/YYYY/MM/<id>`): shared by the entry and its transcript. */
+  id: string
+  title: string
+  text: string
+}
+
+interface IndexedEntry {
+  path: string
+  title: string
+}
+
+/**
+ * The full-text index of one journal at one version: its entries' titles and transcripts.
+ *
+ * MiniSearch, because it is small (no dependencies, ~30 kB), kept up (7.x, typed), runs the same
+ * in the services and a browser, and changes incrementally: an entry added, renamed or removed,
+ * or a transcript corrected, replaces or discards one document instead of rebuilding the index
+ * (discarded documents are vacuumed in the background). FlexSearch is faster on huge corpora but
+ * its incremental updates and typings are weaker; lunr cannot change an index once built.
+ *
+ * Entries and transcripts arrive in any order (a peer's journal replicates them separately), so
+ * both are kept by the entry's stem and a document is indexed once its entry is known.
+ */
+export class JournalSearchIndex {
+  private readonly index = new MiniSearch<IndexedDocument>({
+    fields: ['title', 'text'],
+    tokenize,
+    processTerm: (term) => normalizeTerm(term) || null,
+    searchOptions: { boost: { title: TITLE_BOOST } }
+  })
+  private readonly entries = new Map<string, IndexedEntry>()
+  private readonly transcripts = new Map<string, TranscriptWords>()
+
+  get size(): number {
+    return this.index.documentCount
+  }
+
+  /** An entry added or renamed. */
+  setEntry(path: string, title: string | undefined): void {
+    const stem = entryStemOf(path)
+    const before = this.entries.get(stem)
+    if (before && before.path === path && before.title === (title ?? '')) return
+    this.entries.set(stem, { path, title: title ?? '' })
+    this.reindex(stem)
+  }
+
+  removeEntry(path: string): void {
+    const stem = entryStemOf(path)
+    if (this.entries.get(stem)?.path !== path) return
+    this.entries.delete(stem)
+    this.reindex(stem)
+  }
+
+  /** A transcript added or corrected (null: removed), by its own path or its entry's. */
+  setTranscript(path: string, transcript: TranscriptDto | null): void {
+    const stem = entryStemOf(path)
+    if (transcript) this.transcripts.set(stem, TranscriptWords.of(transcript))
+    else if (!this.transcripts.delete(stem)) return
+    this.reindex(stem)
+  }
+
+  hasTranscript(path: string): boolean {
+    return this.transcripts.has(entryStemOf(path))
+  }
+
+  /**
+   * Entries matching every word of `query` (the last one as a prefix, as it may be half typed),
+   * best first, with where in the transcript the first matching word is said.
+   */
+  search(query: string, limit: number): Omit<SearchResults, 'unindexed'> {
+    const words = termsOf(query)
+    if (words.length === 0) return { query, hits: [], total: 0 }
+    const results = this.index.search(words.join(' '), {
+      combineWith: 'AND',
+      prefix: (term, index, terms) => index === terms.length - 1 && term.length >= PREFIX_MIN_CHARS
+    })
+    return { query, hits: results.slice(0, limit).flatMap((result) => this.hitOf(result) ?? []), total: results.length }
+  }
+
+  private hitOf(result: SearchResult): SearchHit | null {
+    const stem = result.id as string
+    const entry = this.entries.get(stem)
+    if (!entry) return null
+    const terms = new Set(result.terms)
+    const fields = new Set(Object.values(result.match).flat())
+    const inTitle = fields.has('title')
+    const words = fields.has('text') ? this.transcripts.get(stem) : undefined
+    const at = words ? words.firstMatch(terms) : -1
+    const hit: SearchHit = {
+      path: entry.path,
+      terms: [...terms],
+      in: inTitle && at >= 0 ? 'both' : at >= 0 ? 'transcript' : 'title',
+      snippet: at >= 0 ? words!.snippet(at, terms) : markMatches(entry.title.split(/\s+/), terms)
+    }
+    if (at >= 0) hit.startMs = words!.startMs(at)
+    return hit
+  }
+
+  /** One document per entry: (re)written whenever its title or transcript changes. */
+  private reindex(stem: string): void {
+    if (this.index.has(stem)) this.index.discard(stem)
+    const entry = this.entries.get(stem)
+    if (!entry) return
+    this.index.add({ id: stem, title: entry.title, text: this.transcripts.get(stem)?.fullText ?? '' })
+  }
+}
