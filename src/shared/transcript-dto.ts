@@ -25,6 +25,8 @@ export interface TranscriptDto {
 export interface SnippetPart {
   text: string
   match?: true
+  /** For a matching word of a transcript: where it is said, so a click plays from it. */
+  startMs?: number
 }
 
 /** One entry a search found. */

@@ -1,7 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch'
 import type { SearchHit, SearchResults, TranscriptDto } from '#shared/transcript-dto'
 import { entryStemOf } from '../journal/entry-path'
-import { normalizeTerm, termsOf, tokenize } from './search-terms'
+import { normalizeTerm, termsOf, tokenize } from '#shared/search-terms'
 import { markMatches, TranscriptWords } from './transcript-words'
 
 /** Titles weigh more than a word said in passing. */

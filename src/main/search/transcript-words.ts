@@ -1,5 +1,5 @@
 import type { SnippetPart, TranscriptDto } from '#shared/transcript-dto'
-import { termsOf } from './search-terms'
+import { termsOf } from '#shared/search-terms'
 
 /** Words either side of the first match in a snippet. */
 const SNIPPET_WORDS_BEFORE = 6
@@ -63,7 +63,7 @@ export class TranscriptWords {
     const from = Math.max(0, at - SNIPPET_WORDS_BEFORE)
     const to = Math.min(this.length, at + SNIPPET_WORDS_AFTER + 1)
     const words = Array.from({ length: to - from }, (_, i) => this.word(from + i))
-    return markMatches(words, terms, from > 0, to < this.length)
+    return markMatches(words, terms, from > 0, to < this.length, (i) => this.startMs(from + i))
   }
 }
 
@@ -72,17 +72,23 @@ export function matches(word: string, terms: ReadonlySet<string>): boolean {
 }
 
 /** Words as snippet parts: runs of plain words merged, matches on their own; `…` where text was cut. */
-export function markMatches(words: string[], terms: ReadonlySet<string>, cutBefore = false, cutAfter = false): SnippetPart[] {
+export function markMatches(
+  words: string[],
+  terms: ReadonlySet<string>,
+  cutBefore = false,
+  cutAfter = false,
+  startMsOf?: (index: number) => number
+): SnippetPart[] {
   const parts: SnippetPart[] = []
   let plain: string[] = cutBefore ? ['…'] : []
   const flush = (): void => {
     if (plain.length > 0) parts.push({ text: `${plain.join(' ')} ` })
     plain = []
   }
-  for (const word of words) {
+  for (const [index, word] of words.entries()) {
     if (matches(word, terms)) {
       flush()
-      parts.push({ text: word, match: true }, { text: ' ' })
+      parts.push({ text: word, match: true, ...(startMsOf ? { startMs: startMsOf(index) } : {}) }, { text: ' ' })
     } else {
       plain.push(word)
     }
