@@ -1,4 +1,4 @@
-import MiniSearch, { type SearchResult } from 'minisearch'
+import MiniSearch, { type Query, type SearchResult } from 'minisearch'
 import type { SearchHit, SearchResults, TranscriptDto } from '#shared/transcript-dto'
 import { entryStemOf } from '../journal/entry-path'
 import { normalizeTerm, termsOf, tokenize } from '#shared/search-terms'
@@ -8,6 +8,13 @@ import { markMatches, TranscriptWords } from './transcript-words'
 const TITLE_BOOST = 2
 /** The last word of a query is still being typed: matched as a prefix once it has this many letters. */
 const PREFIX_MIN_CHARS = 2
+/**
+ * How many words a half-typed word stands for, shortest first (then alphabetically). Matching
+ * every completion of "th" would score most of the journal once per word ("the", "they", "then",
+ * "there", …); a few of the shortest are what the person is most likely typing, and the next
+ * letter narrows them anyway. Two letters stand for fewer words than three.
+ */
+const PREFIX_COMPLETIONS = { 2: 3, 3: 5, more: 10 } as const
 
 interface IndexedDocument {
   /** The entry's stem (`/recordings/YYYY/MM/<id>`): shared by the entry and its transcript. */
@@ -34,11 +41,23 @@ interface IndexedEntry {
  * both are kept by the entry's stem and a document is indexed once its entry is known.
  */
 export class JournalSearchIndex {
+  /**
+   * Every word ever indexed, for completing a half-typed word. Words of discarded documents stay
+   * (a completion that no longer matches just finds nothing); a journal's vocabulary is tens of
+   * thousands of words, scanned in well under a millisecond.
+   */
+  private readonly vocabulary = new Set<string>()
   private readonly index = new MiniSearch<IndexedDocument>({
     fields: ['title', 'text'],
     tokenize,
-    processTerm: (term) => normalizeTerm(term) || null,
-    searchOptions: { boost: { title: TITLE_BOOST } }
+    processTerm: (term) => {
+      const normalized = normalizeTerm(term)
+      if (!normalized) return null
+      this.vocabulary.add(normalized)
+      return normalized
+    },
+    // Queries arrive already as terms (see `search`); they must not grow the vocabulary.
+    searchOptions: { boost: { title: TITLE_BOOST }, processTerm: (term) => term }
   })
   private readonly entries = new Map<string, IndexedEntry>()
   private readonly transcripts = new Map<string, TranscriptWords>()
@@ -82,18 +101,27 @@ export class JournalSearchIndex {
   search(query: string, limit: number): Omit<SearchResults, 'unindexed'> {
     const words = termsOf(query)
     if (words.length === 0) return { query, hits: [], total: 0 }
-    const results = this.index.search(words.join(' '), {
-      combineWith: 'AND',
-      prefix: (term, index, terms) => index === terms.length - 1 && term.length >= PREFIX_MIN_CHARS
-    })
+    const last = words.at(-1)!
+    const typing: Query = last.length >= PREFIX_MIN_CHARS ? { combineWith: 'OR', queries: this.completionsOf(last) } : last
+    const results = this.index.search({ combineWith: 'AND', queries: [...words.slice(0, -1), typing] })
     return { query, hits: results.slice(0, limit).flatMap((result) => this.hitOf(result) ?? []), total: results.length }
+  }
+
+  /** The word itself and its shortest completions in this journal. */
+  private completionsOf(prefix: string): string[] {
+    const limit = prefix.length === 2 ? PREFIX_COMPLETIONS[2] : prefix.length === 3 ? PREFIX_COMPLETIONS[3] : PREFIX_COMPLETIONS.more
+    const completions: string[] = []
+    for (const word of this.vocabulary) if (word !== prefix && word.startsWith(prefix)) completions.push(word)
+    completions.sort((a, b) => a.length - b.length || (a < b ? -1 : 1))
+    return [prefix, ...completions.slice(0, limit)]
   }
 
   private hitOf(result: SearchResult): SearchHit | null {
     const stem = result.id as string
     const entry = this.entries.get(stem)
     if (!entry) return null
-    const terms = new Set(result.terms)
+    // The words of the entry that matched (a half-typed word's completions included), as indexed.
+    const terms = new Set(Object.keys(result.match))
     const fields = new Set(Object.values(result.match).flat())
     const inTitle = fields.has('title')
     const words = fields.has('text') ? this.transcripts.get(stem) : undefined
