@@ -86,8 +86,6 @@ interface JournalEvents {
   added: [EntryDto]
   /** Blocks of entries arrived from a peer. */
   blocks: []
-  /** This app wrote a transcript (a correction); the path is the entry's. */
-  transcript: [string]
   /** Writes were held or let go again (see WriteHold). */
   hold: []
 }
@@ -337,7 +335,6 @@ export class Journal extends EventEmitter<JournalEvents> {
         metadata: transcriptFileMetadata(transcript, { corrected: previous !== null })
       })
     })
-    this.emit('transcript', path)
   }
 
   /**

@@ -102,18 +102,23 @@ export class JournalSearchIndex {
     const words = termsOf(query)
     if (words.length === 0) return { query, hits: [], total: 0 }
     const last = words.at(-1)!
-    const typing: Query = last.length >= PREFIX_MIN_CHARS ? { combineWith: 'OR', queries: this.completionsOf(last) } : last
+    const completions = last.length >= PREFIX_MIN_CHARS ? this.completionsOf(last) : null
+    // Few completions: MiniSearch's own prefix search scores them into one set of results, the
+    // cheapest way; many: the shortest few, each a query of its own.
+    const typing: Query =
+      completions === null ? last : completions.all ? { combineWith: 'OR', queries: [last], prefix: true } : { combineWith: 'OR', queries: completions.words }
     const results = this.index.search({ combineWith: 'AND', queries: [...words.slice(0, -1), typing] })
     return { query, hits: results.slice(0, limit).flatMap((result) => this.hitOf(result) ?? []), total: results.length }
   }
 
-  /** The word itself and its shortest completions in this journal. */
-  private completionsOf(prefix: string): string[] {
+  /** The word itself and its shortest completions in this journal; `all` when that is every one. */
+  private completionsOf(prefix: string): { words: string[]; all: boolean } {
     const limit = prefix.length === 2 ? PREFIX_COMPLETIONS[2] : prefix.length === 3 ? PREFIX_COMPLETIONS[3] : PREFIX_COMPLETIONS.more
     const completions: string[] = []
     for (const word of this.vocabulary) if (word !== prefix && word.startsWith(prefix)) completions.push(word)
+    if (completions.length <= limit) return { words: [prefix, ...completions], all: true }
     completions.sort((a, b) => a.length - b.length || (a < b ? -1 : 1))
-    return [prefix, ...completions.slice(0, limit)]
+    return { words: [prefix, ...completions.slice(0, limit)], all: false }
   }
 
   private hitOf(result: SearchResult): SearchHit | null {
