@@ -95,6 +95,19 @@ describe('transcripts in the journal', () => {
     )
   })
 
+  it('deletes an entry’s transcript with it; an older version still has both', async () => {
+    const { journal } = fixture
+    await addEntries(journal)
+    await writeTranscript(journal, HARBOUR, makeTranscript(['The boats came in']))
+    const before = journal.drive.version
+    await journal.deleteEntry(HARBOUR)
+    assert.equal(await journal.getTranscript(HARBOUR), null)
+    assert.ok(await journal.getTranscript(HARBOUR, before))
+    const [deleted, removed] = (await journal.history({ limit: 2 })).items
+    assert.deepEqual([deleted!.change, deleted!.subject, deleted!.path], ['deleted', undefined, HARBOUR])
+    assert.deepEqual([removed!.change, removed!.subject, removed!.path], ['deleted', 'transcript', HARBOUR])
+  })
+
   it('refuses to correct a transcript of an entry that is not there', async () => {
     await assert.rejects(fixture.journal.saveTranscript('/recordings/2026/03/nothing.mp3', []), /No entry/)
   })

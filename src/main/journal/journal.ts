@@ -268,11 +268,16 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.writes.run(async () => {
       const entry = isEntryPath(path) ? await this.drive.entry(path) : null
       if (!entry) throw new JournalError('not-found', `No entry at ${path}`)
+      // Its transcript goes with it (the words said are no less the entry than its audio), first,
+      // so that history still finds the entry it belonged to.
+      const transcript = await this.drive.entry(transcriptPathOf(path))
+      if (transcript) await this.drive.del(transcript.key)
       await this.drive.del(path)
-      // Every entry's audio is its own run of blocks (a rename reuses it at the same path), so
-      // clearing it takes nothing from another entry.
-      const blob = entry.value.blob
-      if (erase && blob) await (await this.drive.getBlobs()).core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
+      // Every entry's audio (and transcript) is its own run of blocks (a rename reuses it at the
+      // same path), so clearing it takes nothing from another entry.
+      for (const blob of [entry.value.blob, transcript?.value.blob]) {
+        if (erase && blob) await (await this.drive.getBlobs()).core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
+      }
     })
   }
 
