@@ -110,6 +110,8 @@ describe('transcripts and search in Chromium', () => {
     assert.equal(orchardWord.text, 'orchard')
     assert.ok(Math.abs(fromEnter - orchardWord.startMs / 1000) <= PLAY_TOLERANCE_S, `Enter played from ${fromEnter} s; "orchard" is at ${orchardWord.startMs / 1000} s`)
     await audio.pause()
+    await page.getByTestId('search-input').press('ArrowDown')
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'search-hit-open', '↓ goes into the results')
     await page.getByTestId('search-input').press('Escape')
     assert.equal(await page.getByTestId('search-input').inputValue(), '')
     await waitEntriesShown(journal, 3)
