@@ -136,13 +136,15 @@ describe('Settings in the window', () => {
       await field(page, 'mode-hotline').check()
       await page.getByTestId('hotline-staff-empty').waitFor()
       await field(page, 'hotline-name').fill('Code of conduct')
+      const focusedId = (): Promise<string | undefined> => page.evaluate(() => document.activeElement?.id)
       await page.getByTestId('hotline-staff-add').click()
-      // The new row's name field has the cursor.
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'hotline-staff-name-0')
+      // The new row's name field has the cursor (moved there once the row is drawn).
+      await waitFor(async () => (await focusedId()) === 'hotline-staff-name-0', 'the new row’s name has the cursor')
       await page.keyboard.type('Ana')
       await page.keyboard.press('Tab')
       await page.keyboard.type('+44 7700 900001')
       await page.getByTestId('hotline-staff-add').click()
+      await waitFor(async () => (await focusedId()) === 'hotline-staff-name-1', 'the second row’s name has the cursor')
       await page.keyboard.type('Ben')
       await page.keyboard.press('Tab')
       await page.keyboard.type('07700 900002')

@@ -1,5 +1,5 @@
 import type { Settings } from '../app/settings'
-import type { NccoAction } from '../intake/ncco'
+import { recordAction, type NccoAction } from '../intake/ncco'
 
 /** Where the hotline's webhooks and music live on the public listener. */
 export const HOTLINE_PATHS = {
@@ -66,15 +66,7 @@ export function joiningAnnouncement(staffName: string): string {
 export function voicemailNcco(settings: Settings, publicBase: string): NccoAction[] {
   return [
     talk(`Nobody from the ${settings.hotlineName} team could take your call. Please leave a message after the beep, and hang up when you are done.`),
-    {
-      action: 'record',
-      format: 'mp3',
-      beepStart: true,
-      endOnKey: settings.endOnKey,
-      timeOut: settings.maxSeconds,
-      eventUrl: [`${publicBase}/webhooks/recording`],
-      eventMethod: 'POST'
-    },
+    recordAction(settings, publicBase),
     talk('Thank you. Your message is saved.')
   ]
 }

@@ -26,6 +26,20 @@ describe('accessibility: calls', () => {
     })
   })
 
+  it('a hotline call in the Calls view: the ledger of who was rung and who answered', async () => {
+    await withWindow(bootstrap(), {}, async ({ page, journal, app }) => {
+      await app.call('saveSettings', { hotlineGreeting: 'Hello.' })
+      await app.call('simulateCall', { mode: 'hotline' })
+      // A simulated hotline call runs in real time: greeting, two rings of 3 s, the conversation, the download.
+      await waitEntriesShown(journal, 1, 60_000)
+      await journal.byTestId('nav-calls').click()
+      const row = journal.byTestId('call-row')
+      await waitFor(async () => (await row.getByTestId('hotline-outcome').textContent())?.includes('answered') ?? false, 'the ledger says who answered', 20_000)
+      await row.getByTestId('call-entry').waitFor()
+      await expectAccessible(page, 'Calls with a hotline call', EVERY_LAYOUT)
+    })
+  })
+
   it('the Calls view with no calls', async () => {
     await withWindow(bootstrap(), {}, async ({ page, journal }) => {
       await journal.byTestId('nav-calls').click()

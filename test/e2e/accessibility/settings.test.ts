@@ -33,6 +33,22 @@ describe('accessibility: settings', () => {
     })
   })
 
+  it('hotline mode: the staff list with a refused number', async () => {
+    await withWindow(bootstrap(), {}, async ({ page, journal }) => {
+      await journal.byTestId('nav-settings').click()
+      await journal.byTestId('settings-view').locator('form').waitFor()
+      await journal.byTestId('setting-mode-hotline').check()
+      await journal.byTestId('hotline-staff-empty').waitFor()
+      await expectAccessible(page, 'Settings, hotline without staff')
+      await journal.byTestId('hotline-staff-add').click()
+      await page.locator('#hotline-staff-name-0').fill('Ana')
+      await page.locator('#hotline-staff-number-0').fill('07700 900001')
+      await journal.byTestId('save-settings').click()
+      await journal.byTestId('settings-error').waitFor({ timeout: 20_000 })
+      await expectAccessible(page, 'Settings, hotline with a refused staff number', EVERY_LAYOUT)
+    })
+  })
+
   it('values fixed by the environment and a secret kept', async () => {
     const env = { JOURNAL_MODE: 'stream', PUBLIC_URL: 'https://example.test' }
     const prepare = (app: HeadlessApp): Promise<void> => app.call('saveSettings', { signatureSecret: 'a-signature-secret-of-some-length' }).then(() => {})

@@ -47,7 +47,7 @@ export async function withWindow(bootstrap: string, options: PeerWindowOptions, 
 }
 
 /** Waits until the entry list shows `count` rows and has finished loading. */
-export async function waitEntriesShown(journal: JournalPage, count: number): Promise<void> {
-  await waitFor(async () => (await journal.rows.count()) === count, `${count} entries are listed`, 20_000)
+export async function waitEntriesShown(journal: JournalPage, count: number, timeoutMs = 20_000): Promise<void> {
+  await waitFor(async () => (await journal.rows.count()) === count, `${count} entries are listed`, timeoutMs)
   await journal.page.locator('[data-testid="entry-list"][aria-busy="false"]').waitFor()
 }
