@@ -20,6 +20,8 @@ import type {
 import type { CallDto, IntakeStatus, SettingsDto } from './intake'
 import type { NotificationsStatus, TestNotificationResult } from './notify'
 import { INTAKE_MODES, SettingsUpdateSchema } from './settings-schema'
+import { TRANSCRIPT_LIMITS } from './transcript'
+import type { SearchResults, TranscriptDto } from './transcript-dto'
 
 /**
  * `journal` arguments name a journal in the library by its z-base-32 key; left out, they mean the
@@ -48,6 +50,29 @@ const noArgs = allOptional({})
 const journalRef = { journal: optional(journalKey) }
 /** Methods that change a library entry must name it; they never fall back to the active journal. */
 const namedJournal = { journal: journalKey }
+
+/** A time in a recording, in ms. */
+const transcriptMs = (name: string) =>
+  v.pipe(v.number(`${name} must be a number of milliseconds`), v.minValue(0, `${name} must not be negative`), v.maxValue(TRANSCRIPT_LIMITS.maxMs, `${name} is past the end of any recording`))
+const timed = { startMs: transcriptMs('startMs'), endMs: transcriptMs('endMs') }
+const endsAfterStart = <T extends { startMs: number; endMs: number }>(what: string) => v.check<T, string>((span) => span.endMs >= span.startMs, `A ${what} must end after it starts`)
+/** A transcript as the window shows and corrects it (src/shared/transcript-dto.ts). */
+const TranscriptSentencesSchema = v.pipe(
+  v.array(
+    v.pipe(
+      v.strictObject({
+        text: text('sentence', TRANSCRIPT_LIMITS.textChars, true),
+        ...timed,
+        words: v.pipe(
+          v.array(v.pipe(v.strictObject({ text: text('word', TRANSCRIPT_LIMITS.wordChars), ...timed }), endsAfterStart('word'))),
+          v.maxLength(TRANSCRIPT_LIMITS.wordsPerSentence, `A sentence has at most ${TRANSCRIPT_LIMITS.wordsPerSentence} words`)
+        )
+      }),
+      endsAfterStart('sentence')
+    )
+  ),
+  v.maxLength(TRANSCRIPT_LIMITS.sentences, `A transcript has at most ${TRANSCRIPT_LIMITS.sentences} sentences`)
+)
 
 /** One method of the contract: the schema its argument is checked with, and (as a type only) what it resolves to. */
 export interface ApiMethodSpec<A extends v.GenericSchema, R> {
@@ -108,6 +133,26 @@ export const API = {
   deleteEntry: method(v.strictObject({ ...journalRef, path: text('path', 300), erase: optional(flag('erase')) })).returns<void>(),
   /** Sets or clears (empty string) an entry's title. */
   renameEntry: method(v.strictObject({ ...journalRef, path: text('path', 300), title: text('title', 200, true) })).returns<EntryDto>(),
+  /** An entry's transcript, sentence by sentence with word times; null when it has none (or none that reads). */
+  getTranscript: method(v.strictObject({ ...journalRef, path: text('path', 300), version: optional(version('version')) })).returns<TranscriptDto | null>(),
+  /**
+   * Writes an entry's transcript as corrected in the window (words and sentences edited, their
+   * times kept): a new version of the journal, shown in its history. Own journals only.
+   */
+  saveTranscript: method(v.strictObject({ ...journalRef, path: text('path', 300), sentences: TranscriptSentencesSchema })).returns<TranscriptDto>(),
+  /**
+   * Titles and transcripts of a journal (at `version` when one is open) matching every word of
+   * `query`, the last word as a prefix: best first, at most `limit` (default 50), each with the
+   * words matched, where the first matching word is said, and a snippet around it.
+   */
+  searchJournal: method(
+    v.strictObject({
+      ...journalRef,
+      version: optional(version('version')),
+      query: text('query', 200, true),
+      limit: optional(v.pipe(v.number('limit must be a number'), v.integer('limit must be a whole number'), v.minValue(1, 'limit must be from 1 to 200'), v.maxValue(200, 'limit must be from 1 to 200')))
+    })
+  ).returns<SearchResults>(),
 
   /** Every journal in the library: own, followed and forks. Also pushed as the `library` event. */
   listLibrary: method(noArgs).returns<LibraryItem[]>(),

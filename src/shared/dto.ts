@@ -38,6 +38,10 @@ export interface EntryDto extends Omit<EntryMetadata, 'call'> {
   /** Blocks of this entry held locally / in total (equal for a journal we wrote). */
   blocksDownloaded: number
   blocksTotal: number
+  /** A transcript lies beside the entry (`<id>.transcript.json`). */
+  hasTranscript?: boolean
+  /** The start of the transcript's first sentence: an untitled entry is shown by it. */
+  firstSentence?: string
 }
 
 export interface JournalInfo {
@@ -81,6 +85,8 @@ export interface HistoryItem {
   path: string
   /** The entry's title after the change, or before it for a deletion. */
   title?: string
+  /** Set when what changed is the entry's transcript (`path` is still the entry's): added, corrected or removed. */
+  subject?: 'transcript'
 }
 export interface HistoryPage {
   items: HistoryItem[]
@@ -206,6 +212,8 @@ export interface VersionChange {
   before?: EntryDto
   /** The entry in the newer version (added, changed). */
   after?: EntryDto
+  /** The entry's transcript differs between the two versions (added, corrected or removed). */
+  transcriptChanged?: true
 }
 
 /**

@@ -12,6 +12,8 @@ import type { JournalBackups } from '../identity/journal-backups'
 import type { RestoredJournalGates } from '../identity/restored-journal-gates'
 import type { Publisher } from '../publish/publisher'
 import type { Notifier } from '../notify/notifier'
+import { flattenTranscript } from '../journal/transcript-file'
+import { SearchService } from '../search/search-service'
 
 export interface HandlerContext {
   /** Every journal the window can show; imports go to its active one. */
@@ -41,6 +43,7 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
   const { library } = context
   /** The journal an argument names, or the active one when it names none. */
   const journal = (args: { journal?: string | undefined }): Journal => library.journal(args.journal)
+  const search = new SearchService()
   return {
     // A journal held without being readable (private, or not found yet) answers the window's
     // reads with its header and status and nothing else.
@@ -68,6 +71,22 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
     cancelImport: async (args) => context.importer.cancel(args.importId),
     deleteEntry: async (args) => journal(args).deleteEntry(args.path, { erase: args.erase === true }),
     renameEntry: async (args) => journal(args).renameEntry(args.path, args.title),
+    getTranscript: async (args) => {
+      if (library.heldView(args.journal)) return null
+      const transcript = await journal(args).getTranscript(args.path, args.version)
+      return transcript ? flattenTranscript(transcript) : null
+    },
+    saveTranscript: async (args) => {
+      const target = journal(args)
+      await target.saveTranscript(args.path, args.sentences)
+      const saved = await target.getTranscript(args.path)
+      if (!saved) throw new ApiError('internal', 'The corrected transcript could not be read back.')
+      return flattenTranscript(saved)
+    },
+    searchJournal: async (args) => {
+      if (library.heldView(args.journal)) return { query: args.query, hits: [], total: 0, unindexed: 0 }
+      return search.search(journal(args), args.query, { version: args.version, ...(args.limit === undefined ? {} : { limit: args.limit }) })
+    },
 
     listLibrary: async () => library.items(),
     addToLibrary: async (args) => library.add(args.link),

@@ -50,3 +50,17 @@ export function transcriptPathOf(path: string): string {
 export function isTranscriptPath(path: unknown): path is string {
   return typeof path === 'string' && TRANSCRIPT_PATH_PATTERN.test(path)
 }
+
+/**
+ * `/recordings/YYYY/MM/<id>` of an entry or of its transcript: what the two share. A transcript's
+ * path does not say its entry's format, so the pair is matched by this.
+ */
+export function entryStemOf(path: string): string {
+  return path.endsWith('.transcript.json') ? path.slice(0, -'.transcript.json'.length) : path.replace(/\.[a-z0-9]+$/, '')
+}
+
+/** The paths the entry a transcript belongs to may have, one per format. */
+export function entryPathsOfTranscript(path: string): string[] {
+  const stem = entryStemOf(path)
+  return AUDIO_FORMATS.map((format) => `${stem}.${format}`)
+}

@@ -10,7 +10,9 @@ import { probeAudio, type AudioProbe } from './audio-probe'
 import { copyFileIntoBlobs } from './blob-copy'
 import type { ByteRange } from './byte-range'
 import type { ChangeClock } from './change-clock'
-import { entryPath, formatOfPath, isEntryPath, transcriptPathOf } from './entry-path'
+import { entryPath, entryPathsOfTranscript, entryStemOf, formatOfPath, isEntryPath, isTranscriptPath, transcriptPathOf } from './entry-path'
+import { correctedTranscript, parseTranscript, transcriptFileMetadata, type TranscriptFileMetadata } from './transcript-file'
+import type { TranscriptSentenceDto } from '#shared/transcript-dto'
 import { decodeProvenance, encodeProvenance, PROVENANCE_PATH } from './provenance'
 import { SerialQueue } from './serial-queue'
 import { logger } from '../app/logging'
@@ -266,13 +268,13 @@ export class Journal extends EventEmitter<JournalEvents> {
     await this.writes.run(async () => {
       const entry = isEntryPath(path) ? await this.drive.entry(path) : null
       if (!entry) throw new JournalError('not-found', `No entry at ${path}`)
-      // Its transcript goes with it (first: an entry without its transcript is whole, a transcript
-      // without its entry is an orphan). Erasing clears the transcript's blocks too: it holds the words.
+      // Its transcript goes with it (the words said are no less the entry than its audio), first,
+      // so that history still finds the entry it belonged to.
       const transcript = await this.drive.entry(transcriptPathOf(path))
       if (transcript) await this.drive.del(transcript.key)
       await this.drive.del(path)
-      // Every entry's audio is its own run of blocks (a rename reuses it at the same path), so
-      // clearing it takes nothing from another entry; nor does a transcript's.
+      // Every entry's audio (and transcript) is its own run of blocks (a rename reuses it at the
+      // same path), so clearing it takes nothing from another entry.
       for (const blob of [entry.value.blob, transcript?.value.blob]) {
         if (erase && blob) await (await this.drive.getBlobs()).core.clear(blob.blockOffset, blob.blockOffset + blob.blockLength)
       }
@@ -294,7 +296,8 @@ export class Journal extends EventEmitter<JournalEvents> {
       const bytes = Buffer.from(JSON.stringify(transcript))
       const existing = await this.drive.get(path)
       if (existing?.equals(bytes)) return { path, written: false }
-      await this.drive.put(path, bytes, { metadata: { mtime: Date.now(), source: 'transcript' } })
+      // The metadata carries the first sentence, so a list shows an untitled entry by it without opening the file.
+      await this.drive.put(path, bytes, { metadata: transcriptFileMetadata(transcript, { mtime: Date.now() }) })
       return { path, written: true }
     })
   }
@@ -316,6 +319,77 @@ export class Journal extends EventEmitter<JournalEvents> {
       await this.drive.putEntry(path, { ...entry.value, metadata })
       return this.toDto({ ...entry, value: { ...entry.value, metadata } })
     })
+  }
+
+  /**
+   * The transcript beside an entry, checked with the one schema, at the current version or an
+   * older one. None, or a file that is not a transcript (a peer's broken or hostile one): null,
+   * and the reason is logged, so a bad file never breaks the window.
+   */
+  async getTranscript(path: string, version?: number): Promise<Transcript | null> {
+    if (!isEntryPath(path)) return null
+    const read = (drive: Hyperdrive): Promise<Transcript | null> => this.readTranscript(drive, transcriptPathOf(path))
+    return version === undefined ? read(this.drive) : this.atVersion(version, read)
+  }
+
+  /** Reads and checks a transcript file of `drive` (this journal or a snapshot of it). */
+  async readTranscript(drive: Hyperdrive, transcriptPath: string): Promise<Transcript | null> {
+    let bytes: Buffer | null
+    try {
+      bytes = await drive.get(transcriptPath, this.readOptions)
+    } catch (error) {
+      log.warn({ err: error, journal: this.id, path: transcriptPath }, 'transcript not readable')
+      return null
+    }
+    if (!bytes) return null
+    const parsed = parseTranscript(bytes)
+    if ('error' in parsed) {
+      log.warn({ journal: this.id, path: transcriptPath, reason: parsed.error }, 'transcript refused')
+      return null
+    }
+    return parsed.transcript
+  }
+
+  /**
+   * Writes the transcript of an entry as the window corrected it: the sentences and words it
+   * shows, each with its time. What Vonage added that the window does not show is kept. A new
+   * version of the journal; history shows it as the entry's transcript changing.
+   */
+  async saveTranscript(path: string, sentences: TranscriptSentenceDto[]): Promise<void> {
+    this.requireWritable()
+    await this.writes.run(async () => {
+      const entry = isEntryPath(path) ? await this.drive.entry(path) : null
+      if (!entry) throw new JournalError('not-found', `No entry at ${path}`)
+      const transcriptPath = transcriptPathOf(path)
+      const previous = await this.readTranscript(this.drive, transcriptPath)
+      const transcript = correctedTranscript(previous, sentences)
+      await this.drive.put(transcriptPath, Buffer.from(JSON.stringify(transcript)), {
+        metadata: transcriptFileMetadata(transcript, { corrected: previous !== null })
+      })
+    })
+  }
+
+  /**
+   * Runs `read` on the journal frozen at `version` (default: the current one), with the version
+   * it is at and the read options for this journal. For readers (the search index) that walk a
+   * whole version and must not see it move under them.
+   */
+  async readSnapshot<T>(version: number | undefined, read: (drive: Hyperdrive, at: number) => Promise<T>): Promise<T> {
+    const at = version ?? this.drive.version
+    if (version === undefined) {
+      const snapshot = this.drive.checkout(at)
+      try {
+        return await read(snapshot, at)
+      } finally {
+        await snapshot.close()
+      }
+    }
+    return this.atVersion(version, (snapshot) => read(snapshot, at))
+  }
+
+  /** The read options for this journal: a peer's reads give up after a while. */
+  get readLimits(): { timeout?: number } {
+    return this.readOptions
   }
 
   /** Changes newest first. Each item's version is the journal right after that change. */
@@ -344,6 +418,10 @@ export class Journal extends EventEmitter<JournalEvents> {
     for await (const node of this.drive.db.createHistoryStream(options)) {
       read++
       oldestVersion = node.seq + 1
+      if (isTranscriptPath(node.key)) {
+        items.push(await this.transcriptHistoryItem(node))
+        continue
+      }
       // Records that are not entries (a fork's provenance) are part of the drive, not the journal.
       if (!isEntryPath(node.key)) continue
       // The journal just before the change tells an addition from a change, and still knows
@@ -362,6 +440,34 @@ export class Journal extends EventEmitter<JournalEvents> {
     return { items, nextBefore: read === limit && oldestVersion !== null && oldestVersion > 2 ? oldestVersion : null }
   }
 
+  /** A transcript's change, told as a change of its entry: its path and title after the change. */
+  private async transcriptHistoryItem(node: { seq: number; type: HistoryPage['items'][number]['type']; key: string; value: DriveEntry['value'] | null }): Promise<HistoryPage['items'][number]> {
+    // The entry as the journal had it right after the change (or just before, for a removal that went with it).
+    const entry = (await this.entryOfTranscript(node.key, node.seq + 1)) ?? (await this.entryOfTranscript(node.key, node.seq))
+    const previous = node.type === 'del' ? null : await this.atVersion(node.seq, (drive) => drive.entry(node.key, this.readOptions))
+    const title = entry ? readMetadata(entry).title : undefined
+    return {
+      version: node.seq + 1,
+      type: node.type,
+      change: node.type === 'del' ? 'deleted' : previous ? 'changed' : 'added',
+      path: entry?.key ?? node.key,
+      subject: 'transcript',
+      ...(title ? { title } : {})
+    }
+  }
+
+  /** The entry a transcript belongs to, at `version` (its format is not in the transcript's path). */
+  private async entryOfTranscript(transcriptPath: string, version: number): Promise<DriveEntry | null> {
+    if (version < 1) return null
+    return this.atVersion(version, async (drive) => {
+      for (const path of entryPathsOfTranscript(transcriptPath)) {
+        const entry = await drive.entry(path, this.readOptions)
+        if (entry) return entry
+      }
+      return null
+    })
+  }
+
   /**
    * Entries that differ between version `from` and version `to` (default: now), newer side as
    * `after`. Both sides are read from the index, so a deleted entry still comes with its metadata.
@@ -372,7 +478,13 @@ export class Journal extends EventEmitter<JournalEvents> {
     const newer = to === undefined ? this.drive : await this.checkout(to)
     try {
       const changes: VersionChange[] = []
+      const transcriptsChanged = new Set<string>()
       for await (const { left, right } of newer.diff(from, RECORDINGS, this.readOptions)) {
+        const key = (left ?? right)!.key
+        if (isTranscriptPath(key)) {
+          transcriptsChanged.add(entryStemOf(key))
+          continue
+        }
         const after = left && isEntryPath(left.key) && left.value.blob ? await this.toDto(left, newer === this.drive) : undefined
         const before = right && isEntryPath(right.key) && right.value.blob ? await this.toDto(right, false) : undefined
         if (!after && !before) continue
@@ -383,9 +495,30 @@ export class Journal extends EventEmitter<JournalEvents> {
           ...(after ? { after } : {})
         })
       }
+      await this.addTranscriptChanges(changes, transcriptsChanged, newer)
       return changes.sort((a, b) => (b.after ?? b.before)!.mtime - (a.after ?? a.before)!.mtime)
     } finally {
       if (newer !== this.drive) await newer.close()
+    }
+  }
+
+  /**
+   * A transcript that changed tells on its entry: an entry already listed as changed is marked,
+   * and one that did not change otherwise is listed as changed with its transcript.
+   */
+  private async addTranscriptChanges(changes: VersionChange[], stems: Set<string>, newer: Hyperdrive): Promise<void> {
+    if (stems.size === 0) return
+    for (const change of changes) {
+      if (stems.delete(entryStemOf(change.path))) change.transcriptChanged = true
+    }
+    for (const stem of stems) {
+      for (const path of entryPathsOfTranscript(`${stem}.transcript.json`)) {
+        const entry = await newer.entry(path, this.readOptions)
+        if (!entry?.value.blob) continue
+        const dto = await this.toDto(entry, newer === this.drive)
+        changes.push({ path, change: 'changed', before: dto, after: dto, transcriptChanged: true })
+        break
+      }
     }
   }
 
@@ -512,10 +645,25 @@ export class Journal extends EventEmitter<JournalEvents> {
   private async readEntries(drive: Hyperdrive): Promise<{ entries: EntryDto[]; blockOffsets: Map<string, number> }> {
     const entries: EntryDto[] = []
     const blockOffsets = new Map<string, number>()
+    // Transcripts lie in the same folders and come in the same walk: their records' metadata
+    // says enough (that there is one, its first sentence) without reading a single file.
+    const transcripts = new Map<string, Partial<TranscriptFileMetadata>>()
     for await (const entry of drive.list(RECORDINGS, { recursive: true, ...this.readOptions })) {
+      if (isTranscriptPath(entry.key)) {
+        transcripts.set(entryStemOf(entry.key), (entry.value.metadata ?? {}) as Partial<TranscriptFileMetadata>)
+        continue
+      }
       if (!isEntryPath(entry.key) || !entry.value.blob) continue
       entries.push(await this.toDto(entry, drive === this.drive))
       blockOffsets.set(entry.key, entry.value.blob.blockOffset)
+    }
+    if (transcripts.size > 0) {
+      for (const [index, entry] of entries.entries()) {
+        const transcript = transcripts.get(entryStemOf(entry.path))
+        if (!transcript) continue
+        const firstSentence = typeof transcript.firstSentence === 'string' && transcript.firstSentence ? transcript.firstSentence : undefined
+        entries[index] = { ...entry, hasTranscript: true, ...(firstSentence ? { firstSentence } : {}) }
+      }
     }
     return { entries: entries.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? 1 : -1)), blockOffsets }
   }

@@ -16,9 +16,12 @@ export function formatBytes(bytes: number): string {
   return filesize(bytes, { round: 1 })
 }
 
-/** Calls arrive without a title; naming them by time keeps the list scannable. */
-export function entryTitle(entry: Pick<EntryDto, 'title' | 'mtime'>): string {
-  return entry.title?.trim() || `Recording ${formatTime(entry.mtime)}`
+/**
+ * Calls arrive without a title: the first sentence said in one names it when it has a transcript,
+ * and its time otherwise, which keeps the list scannable.
+ */
+export function entryTitle(entry: Pick<EntryDto, 'title' | 'mtime' | 'firstSentence'>): string {
+  return entry.title?.trim() || entry.firstSentence?.trim() || `Recording ${formatTime(entry.mtime)}`
 }
 
 const SOURCE_LABELS: Record<EntrySource, string> = {

@@ -8,6 +8,11 @@ export interface ChangeView {
   name: string
 }
 
+const TRANSCRIPT_CHANGES: Record<ChangeLabel, string> = { added: 'added', changed: 'corrected', deleted: 'removed' }
+
 export function describeChange(item: HistoryItem): ChangeView {
-  return { label: item.change, name: item.title?.trim() || item.path.split('/').pop() || item.path }
+  const name = item.title?.trim() || item.path.split('/').pop() || item.path
+  // A transcript's change is its entry's: "Transcript of Harbour corrected".
+  if (item.subject === 'transcript') return { label: item.change, name: `Transcript of ${name} ${TRANSCRIPT_CHANGES[item.change]}` }
+  return { label: item.change, name }
 }

@@ -84,6 +84,20 @@ export const usePlayerStore = defineStore('player', () => {
     play()
   }
 
+  /**
+   * Plays an entry of the shown journal from `seconds` (a word of its transcript, a search match):
+   * the entry is loaded first when another one is in the player. A time set before the audio's
+   * metadata loads is where it starts once it does.
+   */
+  function playFrom(entry: EntryDto, seconds: number): void {
+    const journal = useJournalStore()
+    if (journal.shownKey === null) return
+    if (!isCurrent(entry.path)) load(entry, { journal: journal.shownKey, journalName: journal.info?.name ?? '', version: journal.viewedVersion })
+    audio.currentTime = seconds
+    currentTime.value = seconds
+    play()
+  }
+
   function togglePlayback(): void {
     if (!current.value) return
     if (audio.paused) play()
@@ -106,7 +120,7 @@ export const usePlayerStore = defineStore('player', () => {
     }
   )
 
-  return { audio, current, source, playing, currentTime, duration, isCurrent, toggle, togglePlayback, seek }
+  return { audio, current, source, playing, currentTime, duration, isCurrent, toggle, playFrom, togglePlayback, seek }
 })
 
 function createAudioElement(): HTMLAudioElement {

@@ -1,0 +1,168 @@
+/**
+ * `npm run bench:search`: the search of a 10,000-entry journal whose entries each have a
+ * ~200-word transcript (made-up speech with a Zipf-shaped vocabulary, bench/search-corpus.ts),
+ * written straight into the drive as bench:journal does.
+ *   1. listing the 10,000 entries with their transcripts (hasTranscript, first sentence), cold;
+ *   2. building the index: time, and memory (heap and RSS growth, after garbage collection);
+ *   3. 200 varied queries (single words common to rare, prefixes as typed, two words, no match):
+ *      median and p95 per query, in one run. Target (issue 13): median < 20 ms, p95 < 50 ms;
+ *   4. keeping up: a rename and a corrected transcript, then the next search (the index catches up
+ *      from the journal's diff, not by rebuilding).
+ */
+import { performance } from 'node:perf_hooks'
+import { JournalStore } from '../src/main/journal/journal-store'
+import { transcriptPathOf } from '../src/main/journal/entry-path'
+import { flattenTranscript, transcriptFileMetadata } from '../src/main/journal/transcript-file'
+import { JournalSearch } from '../src/main/search/journal-search'
+import type { Transcript } from '#shared/transcript'
+import { makeTempDir } from '../test/helpers/temp-dir'
+import { random, sentencesOf, vocabulary, zipf } from './search-corpus'
+import { machineLoad, max, mb, median, percentile, verdict } from './stats'
+
+const ENTRIES = 10_000
+const WORDS_PER_TRANSCRIPT = 200
+const RARE_WORDS = 6_000
+const QUERIES = 200
+const WORD_MS = 420
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.()
+
+function transcriptOf(sentences: string[][]): Transcript {
+  let at = 0
+  return {
+    ver: '1.0.0',
+    channels: [
+      {
+        transcript: sentences.map((words) => {
+          const timestamp = at
+          const timed = words.map((word) => {
+            const start = at
+            at += WORD_MS
+            return { word, start_time: start, end_time: start + WORD_MS - 60, confidence: 0.9 }
+          })
+          at += 500
+          return { sentence: words.join(' '), timestamp, duration: at - timestamp, words: timed }
+        })
+      }
+    ]
+  }
+}
+
+/** Single words from common to rare, prefixes as typed (2–4 letters), two words, and words nobody said. */
+function queriesOf(words: string[], rand: () => number): { kind: string; query: string }[] {
+  const pick = (from: number, to: number): string => words[from + Math.floor(rand() * (to - from))]!
+  const queries: { kind: string; query: string }[] = []
+  for (let i = 0; i < 30; i++) queries.push({ kind: 'common word', query: pick(0, 150) })
+  for (let i = 0; i < 30; i++) queries.push({ kind: 'topic word', query: pick(150, 300) })
+  for (let i = 0; i < 30; i++) queries.push({ kind: 'rare word', query: pick(300, words.length) })
+  for (let i = 0; i < 50; i++) {
+    const word = pick(0, words.length)
+    queries.push({ kind: 'prefix', query: word.slice(0, Math.min(word.length, 2 + Math.floor(rand() * 3))) })
+  }
+  for (let i = 0; i < 40; i++) queries.push({ kind: 'two words', query: `${pick(0, 300)} ${pick(0, words.length)}` })
+  for (let i = 0; i < 20; i++) queries.push({ kind: 'no match', query: `zq${pick(0, words.length)}x` })
+  return queries.slice(0, QUERIES)
+}
+
+async function main(): Promise<void> {
+  if (!(globalThis as { gc?: unknown }).gc) console.log('(run with --expose-gc for memory figures after collection)')
+  const rand = random(13)
+  const words = vocabulary(RARE_WORDS, rand)
+  const rank = zipf(words.length, rand)
+  const { dir, cleanup } = await makeTempDir('voice-journal-bench-search-')
+  try {
+    let store = await JournalStore.open(dir)
+    let journal = await store.openOwn()
+    const audio = Buffer.alloc(2048, 1)
+    const paths: string[] = []
+    let written = performance.now()
+    for (let i = 0; i < ENTRIES; i++) {
+      const mtime = Date.UTC(2020, 0, 1) + i * 3_600_000
+      const date = new Date(mtime)
+      const path = `/recordings/${date.getUTCFullYear()}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/bench-${i}.mp3`
+      await journal.drive.put(path, audio, { metadata: { mtime, durationMs: WORDS_PER_TRANSCRIPT * WORD_MS, format: 'mp3', source: 'record' } })
+      paths.push(path)
+    }
+    // 1. Listing, cold, before and after every entry has a transcript: transcripts lie in the same
+    // folders, so the walk meets them; only their records' metadata is read, never a file.
+    const listCold = async (): Promise<{ ms: number; entries: Awaited<ReturnType<typeof journal.listEntries>> }> => {
+      await store.close()
+      store = await JournalStore.open(dir)
+      journal = await store.openOwn()
+      const began = performance.now()
+      const entries = await journal.listEntries()
+      return { ms: performance.now() - began, entries }
+    }
+    const withoutTranscripts = await listCold()
+    for (const [i, path] of paths.entries()) {
+      const transcript = transcriptOf(sentencesOf(WORDS_PER_TRANSCRIPT, () => words[rank()]!, rand))
+      await journal.drive.put(transcriptPathOf(path), Buffer.from(JSON.stringify(transcript)), { metadata: transcriptFileMetadata(transcript, { mtime: i }) })
+    }
+    written = performance.now() - written
+    console.log(`wrote ${ENTRIES} entries with ${WORDS_PER_TRANSCRIPT}-word transcripts (${words.length} distinct words) in ${(written / 1000).toFixed(1)} s`)
+    const withTranscripts = await listCold()
+    const listed = withTranscripts.entries
+    const described = listed.filter((entry) => entry.hasTranscript && entry.firstSentence).length
+    console.log(
+      `list ${listed.length} entries, first after restart: ${ms(withoutTranscripts.ms)} without transcripts, ${ms(withTranscripts.ms)} with one beside every entry ` +
+        `(${described} shown by their first sentence; target < 1000 ms: ${verdict(withTranscripts.ms < 1000)}; ${machineLoad()})`
+    )
+    let started: number
+
+    // 2. Building the index, and what it holds on to.
+    gc()
+    const heapBefore = process.memoryUsage().heapUsed
+    const rssBefore = process.memoryUsage().rss
+    const search = new JournalSearch(journal)
+    started = performance.now()
+    await search.catchUp()
+    const build = performance.now() - started
+    gc()
+    const heapAfter = process.memoryUsage().heapUsed
+    const rssAfter = process.memoryUsage().rss
+    console.log(
+      `index ${search.size} entries (${ENTRIES * WORDS_PER_TRANSCRIPT} words): built in ${(build / 1000).toFixed(2)} s; ` +
+        `heap +${mb(heapAfter - heapBefore)}, RSS +${mb(rssAfter - rssBefore)} (${machineLoad()})`
+    )
+
+    // 3. Queries, one after another as a window asks while typing.
+    const queries = queriesOf(words, rand)
+    const timings: { kind: string; ms: number; total: number }[] = []
+    for (const { kind, query } of queries) {
+      started = performance.now()
+      const results = await search.search(query, 50)
+      timings.push({ kind, ms: performance.now() - started, total: results.total })
+    }
+    const all = timings.map((t) => t.ms)
+    console.log(
+      `${timings.length} queries: median ${ms(median(all))}, p95 ${ms(percentile(all, 95))}, max ${ms(max(all))} ` +
+        `(target median < 20 ms: ${verdict(median(all) < 20)}, p95 < 50 ms: ${verdict(percentile(all, 95) < 50)}; ${machineLoad()})`
+    )
+    for (const kind of [...new Set(timings.map((t) => t.kind))]) {
+      const of = timings.filter((t) => t.kind === kind)
+      console.log(
+        `  ${kind.padEnd(11)} ×${String(of.length).padStart(2)}: median ${ms(median(of.map((t) => t.ms)))}, p95 ${ms(percentile(of.map((t) => t.ms), 95))}, ` +
+          `median ${median(of.map((t) => t.total))} entries matched`
+      )
+    }
+
+    // 4. Keeping up with changes: no rebuild, the diff since the version indexed.
+    const target = listed[42]!
+    await journal.renameEntry(target.path, 'Zanzibar notes')
+    const corrected = flattenTranscript((await journal.getTranscript(target.path))!)
+    corrected.sentences[0]!.words[0]!.text = 'Quixotic'
+    corrected.sentences[0]!.text = corrected.sentences[0]!.words.map((w) => w.text).join(' ')
+    await journal.saveTranscript(target.path, corrected.sentences)
+    started = performance.now()
+    const found = await search.search('quixotic zanzibar', 10)
+    const catchUp = performance.now() - started
+    if (found.hits[0]?.path !== target.path) throw new Error('the corrected, renamed entry was not found')
+    console.log(`after a rename and a corrected transcript: the next search caught up and answered in ${ms(catchUp)} (${machineLoad()})`)
+    await store.close()
+  } finally {
+    await cleanup()
+  }
+}
+
+await main()
