@@ -1,8 +1,8 @@
 /** Plain data that crosses the API boundary: JSON-safe, no class instances. */
 
-export type AudioFormat = 'mp3' | 'wav' | 'ogg' | 'flac'
-/** How an entry was made: imported from a file, a Vonage recording, or a live audio stream. */
-export type EntrySource = 'import' | 'record' | 'stream'
+export type AudioFormat = 'mp3' | 'wav' | 'ogg' | 'flac' | 'webm'
+/** How an entry was made: imported from a file, a Vonage recording, a live audio stream, or recorded in the window. */
+export type EntrySource = 'import' | 'record' | 'stream' | 'microphone'
 
 /** What each entry carries in its Hyperdrive metadata. Nothing here may identify a caller. */
 export interface EntryMetadata {

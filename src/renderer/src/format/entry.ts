@@ -24,7 +24,8 @@ export function entryTitle(entry: Pick<EntryDto, 'title' | 'mtime'>): string {
 const SOURCE_LABELS: Record<EntrySource, string> = {
   import: 'Imported',
   record: 'Call',
-  stream: 'Live call'
+  stream: 'Live call',
+  microphone: 'Recorded here'
 }
 
 export function sourceLabel(source: EntrySource): string {
