@@ -10,6 +10,7 @@ import type {
   EntryDto,
   HistoryPage,
   ImportTicket,
+  RecordingTicket,
   JournalInfo,
   JournalStatus,
   LibraryItem,
@@ -103,8 +104,8 @@ export const API = {
    * `finishImport` makes it an entry (source: microphone) in the active journal. One the window
    * stops sending (closed, crashed) becomes a partial entry; `cancelImport` throws it away.
    */
-  beginRecording: method(noArgs).returns<ImportTicket>(),
-  /** The window still holds this recording (paused): keeps it from being taken as abandoned. */
+  beginRecording: method(noArgs).returns<RecordingTicket>(),
+  /** The window still holds this recording (paused): keeps it from being taken as abandoned. Sent every `keepAliveMs`. */
   keepRecording: method(v.strictObject({ importId: text('importId', 100) })).returns<void>(),
   /** Checks that the bytes are audio and adds them as an entry. */
   finishImport: method(v.strictObject({ importId: text('importId', 100), title: optional(text('title', 200, true)) })).returns<EntryDto>(),

@@ -92,6 +92,11 @@ export interface ImportTicket {
   importId: string
 }
 
+/** A recording's import, and how often the window must be heard from while paused (keepRecording). */
+export interface RecordingTicket extends ImportTicket {
+  keepAliveMs: number
+}
+
 /**
  * Where a journal in the library came from. 'hosted': a private journal added by its key alone,
  * kept online here without being readable (a blind host).

@@ -74,7 +74,7 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
     beginRecording: async () => {
       // Refused at the start rather than after the person has spoken for ten minutes.
       if (!library.active.writable) throw new ApiError('read-only', 'The active journal cannot be written to.')
-      return { importId: await context.recordings.begin() }
+      return { importId: await context.recordings.begin(), keepAliveMs: context.recordings.keepAliveMs }
     },
     keepRecording: async (args) => context.recordings.keep(args.importId),
     deleteEntry: async (args) => journal(args).deleteEntry(args.path, { erase: args.erase === true }),

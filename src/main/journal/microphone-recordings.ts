@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises'
+import { copyFile, mkdir, open, readdir, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { IMPORT_CHUNK_BYTES, RECORDING_MAX_BYTES } from '#shared/api'
 import type { EntryDto } from '#shared/dto'
 import { ImportError } from './audio-import'
 import { NotAudioError } from './audio-probe'
 import type { Journal } from './journal'
-import { WebmError } from './webm-audio'
+import { looksLikeEbml, WebmError } from './webm-audio'
 import { sealWebmRecording } from './webm-seal'
 import { logger } from '../app/logging'
 
@@ -70,6 +70,11 @@ export class MicrophoneRecordings {
   /** Resolves once the leftovers of a previous run have been dealt with (tests). */
   settled(): Promise<void> {
     return this.leftovers
+  }
+
+  /** How often a paused window checks in: a few times within the idle limit, so one late call is no loss. */
+  get keepAliveMs(): number {
+    return Math.max(200, Math.floor(this.idleMs / 4))
   }
 
   has(id: string): boolean {
@@ -154,14 +159,19 @@ export class MicrophoneRecordings {
     }
   }
 
-  /** Seals the WebM (cut after its last whole block, duration in its header) and adds it to the journal. */
+  /** Seals a WebM recording (cut after its last whole block, duration in its header) and adds it to the journal. */
   private async keepAsEntry(id: string, startedAt: number, partial: boolean, title?: string): Promise<EntryDto> {
     const sealed = join(this.options.dir, `${id}.sealed`)
     try {
       await rm(sealed, { force: true })
-      await sealWebmRecording(this.audioFile(id), sealed).catch((error: unknown) => {
-        throw error instanceof WebmError ? new NotAudioError(`The recording holds no audio we can keep: ${error.message}`) : error
-      })
+      if (await isWebm(this.audioFile(id))) {
+        await sealWebmRecording(this.audioFile(id), sealed).catch((error: unknown) => {
+          throw error instanceof WebmError ? new NotAudioError(`The recording holds no audio we can keep: ${error.message}`) : error
+        })
+      } else {
+        // Ogg (where a browser records that) states its length on every page: the probe reads it as it is.
+        await copyFile(this.audioFile(id), sealed)
+      }
       const entry = await this.options.journal().addAudioFile(sealed, {
         source: 'microphone',
         id,
@@ -223,4 +233,15 @@ async function readStartedAt(file: string): Promise<number | null> {
 
 function isNothingToKeep(error: unknown): boolean {
   return error instanceof NotAudioError || (error as NodeJS.ErrnoException | null)?.code === 'ENOENT'
+}
+
+async function isWebm(file: string): Promise<boolean> {
+  const handle = await open(file, 'r')
+  try {
+    const head = new Uint8Array(4)
+    const { bytesRead } = await handle.read(head, 0, 4, 0)
+    return looksLikeEbml(head.subarray(0, bytesRead))
+  } finally {
+    await handle.close()
+  }
 }
