@@ -157,6 +157,58 @@ describe('recording an entry at the desk, in Chromium', () => {
     assert.ok(bytes.length > 0)
   })
 
+  it('works from the keyboard alone: open, start, pause, resume, stop', async () => {
+    const { key } = await session.app.call<LibraryItem>('createJournal', { name: 'Keyboard journal' })
+    await session.app.call('setActiveJournal', { journal: key })
+    const window = await openAppWindow(browser, session.app)
+    windows.push(window)
+    await window.journal.waitShown(key)
+    const { page } = window
+    const recorder = new RecorderPanel(page)
+    const focused = (): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)
+    await recorder.byTestId('record-button').focus()
+    await page.keyboard.press('Enter')
+    await recorder.dialog.waitFor()
+    await waitFor(async () => (await focused()) === 'recorder-start', 'Start has the focus')
+    await page.keyboard.press('Enter')
+    await waitFor(async () => (await focused()) === 'recorder-pause', 'Pause has the focus once recording')
+    await page.keyboard.press('Space')
+    await waitFor(async () => (await focused()) === 'recorder-resume', 'Resume has the focus once paused')
+    await page.keyboard.press('Enter')
+    await waitFor(async () => (await focused()) === 'recorder-pause', 'Pause has the focus again')
+    await recorder.waitElapsed(1500)
+    await page.keyboard.press('Tab')
+    assert.equal(await focused(), 'recorder-stop')
+    await page.keyboard.press('Enter')
+    await recorder.waitSaved()
+    await waitFor(async () => (await focused()) === 'record-button', 'focus is back on Record')
+    assert.equal((await entriesOf(key)).length, 1)
+    assert.deepEqual(window.errors, [], 'no console errors')
+  })
+
+  it('a refused microphone says so and how to allow it', async () => {
+    const { key } = await session.app.call<LibraryItem>('createJournal', { name: 'Refused journal' })
+    await session.app.call('setActiveJournal', { journal: key })
+    // The fake microphone is always allowed; this window's browser refuses it as a person clicking "Block" would.
+    const context = await browser.newContext()
+    await context.addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'))
+    })
+    try {
+      const page = await context.newPage()
+      await page.goto(session.app.info.uiUrl)
+      const recorder = new RecorderPanel(page)
+      await recorder.open()
+      await recorder.byTestId('recorder-start').click()
+      await recorder.byTestId('recorder-error').waitFor()
+      assert.match((await recorder.byTestId('recorder-error').textContent()) ?? '', /not allowed for this window\. Allow it in the site settings/)
+      assert.equal(await recorder.state(), 'ready', 'nothing started')
+      assert.deepEqual(await inProgress(), [])
+    } finally {
+      await context.close()
+    }
+  })
+
   it('the recorder panel passes axe: ready, recording, and asking before a cancel', async () => {
     const { window, recorder } = await recorderOnNewJournal()
     await expectAccessible(window.page, 'the recorder, ready')
