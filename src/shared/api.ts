@@ -10,6 +10,7 @@ import type {
   EntryDto,
   HistoryPage,
   ImportTicket,
+  RecordingTicket,
   JournalInfo,
   JournalStatus,
   LibraryItem,
@@ -122,6 +123,15 @@ export const API = {
   ).returns<ImportTicket>(),
   /** Appends the next chunk (at most IMPORT_CHUNK_BYTES) of an import, in order. */
   appendImport: method(v.strictObject({ importId: text('importId', 100), chunk: v.instance(Uint8Array, 'chunk must be bytes') })).returns<{ received: number }>(),
+  /**
+   * Starts a recording made in the window (WebM or Ogg from MediaRecorder), open-ended: its chunks
+   * follow through `appendImport` as they are recorded, at most RECORDING_MAX_BYTES in all, and
+   * `finishImport` makes it an entry (source: microphone) in the active journal. One the window
+   * stops sending (closed, crashed) becomes a partial entry; `cancelImport` throws it away.
+   */
+  beginRecording: method(noArgs).returns<RecordingTicket>(),
+  /** The window still holds this recording (paused): keeps it from being taken as abandoned. Sent every `keepAliveMs`. */
+  keepRecording: method(v.strictObject({ importId: text('importId', 100) })).returns<void>(),
   /** Checks that the bytes are audio and adds them as an entry. */
   finishImport: method(v.strictObject({ importId: text('importId', 100), title: optional(text('title', 200, true)) })).returns<EntryDto>(),
   /** Drops a started import and its temporary file. */
@@ -300,6 +310,10 @@ export const API_EVENTS = Object.keys(EVENTS) as ApiEventName[]
 export const IMPORT_CHUNK_BYTES = 1024 * 1024
 /** Largest file an import accepts (a 2-hour WAV at 16 kHz is ~230 MB). */
 export const IMPORT_MAX_BYTES = 1024 * 1024 * 1024
+/** Largest recording made in the window: Opus at a browser's 128 kbit/s fills it in about nine hours. */
+export const RECORDING_MAX_BYTES = 512 * 1024 * 1024
+/** How often the window sends what it recorded: what a closed window can lose at most. */
+export const RECORDING_TIMESLICE_MS = 1000
 
 /** The renderer-side shape: the contract plus event subscription. */
 export interface ApiClient extends VoiceJournalApi {

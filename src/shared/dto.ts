@@ -1,8 +1,8 @@
 /** Plain data that crosses the API boundary: JSON-safe, no class instances. */
 
-export type AudioFormat = 'mp3' | 'wav' | 'ogg' | 'flac'
-/** How an entry was made: imported from a file, a Vonage recording, or a live audio stream. */
-export type EntrySource = 'import' | 'record' | 'stream'
+export type AudioFormat = 'mp3' | 'wav' | 'ogg' | 'flac' | 'webm'
+/** How an entry was made: imported from a file, a Vonage recording, a live audio stream, or recorded in the window. */
+export type EntrySource = 'import' | 'record' | 'stream' | 'microphone'
 
 /** What each entry carries in its Hyperdrive metadata. Nothing here may identify a caller. */
 export interface EntryMetadata {
@@ -96,6 +96,11 @@ export interface HistoryPage {
 
 export interface ImportTicket {
   importId: string
+}
+
+/** A recording's import, and how often the window must be heard from while paused (keepRecording). */
+export interface RecordingTicket extends ImportTicket {
+  keepAliveMs: number
 }
 
 /**

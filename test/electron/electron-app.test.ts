@@ -90,6 +90,26 @@ describe('the Electron app', () => {
     assert.ok(!exposed.bridge.includes('invoke'), 'no generic IPC on window')
   })
 
+  it('lets its own page use the microphone, and never the camera', { skip }, async () => {
+    // What getUserMedia fails with names the refusal: NotAllowedError is the permission handler
+    // saying no; a machine without a microphone fails the sound request later, with NotFoundError.
+    const outcome = (constraints: MediaStreamConstraints): Promise<string> =>
+      page.evaluate(
+        (c) =>
+          navigator.mediaDevices.getUserMedia(c).then(
+            (stream) => {
+              stream.getTracks().forEach((track) => track.stop())
+              return 'granted'
+            },
+            (error: DOMException) => error.name
+          ),
+        constraints
+      )
+    assert.notEqual(await outcome({ audio: true }), 'NotAllowedError')
+    assert.equal(await outcome({ video: true }), 'NotAllowedError')
+    assert.equal(await outcome({ audio: true, video: true }), 'NotAllowedError')
+  })
+
   it('adds an entry, plays and seeks it through the audio scheme', { skip }, async () => {
     const journal = new JournalPage(page)
     key = (await page.getByTestId('journal-key').textContent())!.trim()

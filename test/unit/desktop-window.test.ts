@@ -80,12 +80,22 @@ describe('showing the window from outside it', () => {
 })
 
 describe('window permissions', () => {
-  it("grants the app's own page the clipboard and nothing else; other pages nothing", () => {
+  it("grants the app's own page the clipboard and the microphone, and nothing else; other pages nothing", () => {
     assert.equal(isPermissionAllowed('clipboard-sanitized-write', true), true)
-    for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'clipboard-read', 'fullscreen']) {
-      assert.equal(isPermissionAllowed(permission, true), false, permission)
+    for (const permission of ['notifications', 'geolocation', 'openExternal', 'clipboard-read', 'fullscreen', 'display-capture']) {
+      assert.equal(isPermissionAllowed(permission, true, ['audio']), false, permission)
     }
     assert.equal(isPermissionAllowed('clipboard-sanitized-write', false), false)
+  })
+
+  it('grants media for sound only, and only to its own page', () => {
+    assert.equal(isPermissionAllowed('media', true, ['audio']), true)
+    assert.equal(isPermissionAllowed('media', false, ['audio']), false, 'another page')
+    assert.equal(isPermissionAllowed('media', true, ['video']), false, 'the camera')
+    assert.equal(isPermissionAllowed('media', true, ['audio', 'video']), false, 'sound with pictures')
+    assert.equal(isPermissionAllowed('media', true, ['unknown']), false)
+    assert.equal(isPermissionAllowed('media', true, []), false, 'a request that does not say what it wants')
+    assert.equal(isPermissionAllowed('media', true), false)
   })
 })
 

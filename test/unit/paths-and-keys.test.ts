@@ -21,6 +21,7 @@ describe('entry paths', () => {
       assert.equal(isEntryPath(path), false, String(path))
     }
     assert.equal(isEntryPath('/recordings/2026/01/0f1e-2d.flac'), true)
+    assert.equal(isEntryPath('/recordings/2026/01/0f1e-2d.webm'), true)
   })
 })
 

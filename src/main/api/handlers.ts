@@ -6,6 +6,7 @@ import type { SettingsStore } from '../app/settings'
 import type { IntakeService } from '../intake/intake-service'
 import { configureVonageApplication } from '../intake/vonage-application'
 import type { AudioImporter } from '../journal/audio-import'
+import type { MicrophoneRecordings } from '../journal/microphone-recordings'
 import type { Journal } from '../journal/journal'
 import type { Library } from '../library/library'
 import type { JournalBackups } from '../identity/journal-backups'
@@ -19,6 +20,8 @@ export interface HandlerContext {
   /** Every journal the window can show; imports go to its active one. */
   library: Library
   importer: AudioImporter
+  /** Recordings made in the window; they share the import calls after `beginRecording`. */
+  recordings: MicrophoneRecordings
   settings: SettingsStore
   intake: IntakeService
   /** Messages to the team and their outbox. */
@@ -65,10 +68,18 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
     appendImport: async (args) => {
       // A limit, not a shape: the window is told the chunk is too large rather than malformed.
       if (args.chunk.byteLength > IMPORT_CHUNK_BYTES) throw new ApiError('too-large', `A chunk holds at most ${IMPORT_CHUNK_BYTES} bytes`, 'chunk')
+      if (context.recordings.has(args.importId)) return { received: await context.recordings.append(args.importId, args.chunk) }
       return { received: await context.importer.append(args.importId, args.chunk) }
     },
-    finishImport: async (args) => context.importer.finish(args.importId, library.active, args.title),
-    cancelImport: async (args) => context.importer.cancel(args.importId),
+    finishImport: async (args) =>
+      context.recordings.has(args.importId) ? context.recordings.finish(args.importId, { title: args.title }) : context.importer.finish(args.importId, library.active, args.title),
+    cancelImport: async (args) => (context.recordings.has(args.importId) ? context.recordings.cancel(args.importId) : context.importer.cancel(args.importId)),
+    beginRecording: async () => {
+      // Refused at the start rather than after the person has spoken for ten minutes.
+      if (!library.active.writable) throw new ApiError('read-only', 'The active journal cannot be written to.')
+      return { importId: await context.recordings.begin(), keepAliveMs: context.recordings.keepAliveMs }
+    },
+    keepRecording: async (args) => context.recordings.keep(args.importId),
     deleteEntry: async (args) => journal(args).deleteEntry(args.path, { erase: args.erase === true }),
     renameEntry: async (args) => journal(args).renameEntry(args.path, args.title),
     getTranscript: async (args) => {

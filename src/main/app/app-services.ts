@@ -7,6 +7,7 @@ import { checkedApi } from '../api/invoke'
 import { WebhookServer } from '../http/webhook-server'
 import { HAND_OVER_LIMIT_MS, IntakeService } from '../intake/intake-service'
 import { AudioImporter } from '../journal/audio-import'
+import { MicrophoneRecordings, recordingIdleMsFromEnvironment } from '../journal/microphone-recordings'
 import { EntryRetention } from '../journal/entry-retention'
 import type { Journal } from '../journal/journal'
 import { JournalStore } from '../journal/journal-store'
@@ -71,6 +72,7 @@ export class AppServices extends EventEmitter<AppEvents> {
     readonly swarm: SwarmService,
     readonly library: Library,
     readonly importer: AudioImporter,
+    readonly recordings: MicrophoneRecordings,
     readonly webhooks: WebhookServer,
     readonly intake: IntakeService,
     /** Tells the team (Slack, signed webhook) through the durable outbox. */
@@ -86,6 +88,7 @@ export class AppServices extends EventEmitter<AppEvents> {
     this.handlers = createApiHandlers({
       library,
       importer,
+      recordings,
       settings,
       intake,
       notifier,
@@ -130,6 +133,15 @@ export class AppServices extends EventEmitter<AppEvents> {
       )
       // Before intake: a restored journal's writes are held before any call can reach it.
       const restored = stack.opened('restored journals', await RestoredJournalGates.boot({ dataDir: options.dataDir, library }), (gates) => gates.close())
+      // After the library (a previous run's unfinished recordings become entries in the active
+      // journal) and closed before it, so no recording is being kept while the journals close.
+      const recordings = new MicrophoneRecordings({
+        dir: join(options.dataDir, 'recordings-in-progress'),
+        journal: () => library.active,
+        idleMs: recordingIdleMsFromEnvironment(options.env ?? process.env)
+      })
+      await recordings.boot()
+      stack.opened('microphone recordings', recordings, (service) => service.shutdown())
       const backups = new JournalBackups(options.dataDir, keys, options.chooseBackupFile)
       for (const link of options.seed ?? []) {
         const { item } = await library.add(link)
@@ -184,7 +196,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       )
       // Closed before intake: no new webhook or call arrives while live calls are handed over.
       stack.opened('webhooks', webhooks, (server) => server.close())
-      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, webhooks, intake, notifier, publisher, stack, restored, backups, options.openFolder)
+      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, recordings, webhooks, intake, notifier, publisher, stack, restored, backups, options.openFolder)
     } catch (error) {
       await stack.closeAll()
       throw error

@@ -65,12 +65,13 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   })
   const session = window.webContents.session
   // Every permission request and check is refused unless it is the app's own page asking for
-  // what it uses (the clipboard, to copy keys and URLs).
+  // what it uses (the clipboard, to copy keys and URLs; the microphone, sound only, to record).
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(isPermissionAllowed(permission, isTrustedPageUrl(details.requestingUrl, entryUrl)))
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : []
+    callback(isPermissionAllowed(permission, isTrustedPageUrl(details.requestingUrl, entryUrl), mediaTypes))
   })
   session.setPermissionCheckHandler((_contents, permission, _origin, details) => {
-    return isPermissionAllowed(permission, isTrustedPageUrl(details.requestingUrl ?? '', entryUrl))
+    return isPermissionAllowed(permission, isTrustedPageUrl(details.requestingUrl ?? '', entryUrl), details.mediaType ? [details.mediaType] : [])
   })
   window.loadURL(entryUrl).catch((error: unknown) => log.error({ err: error, url: entryUrl }, 'the window could not load its page'))
   return window

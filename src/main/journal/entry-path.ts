@@ -1,10 +1,10 @@
 import type { AudioFormat } from '#shared/dto'
 
-export const AUDIO_FORMATS: readonly AudioFormat[] = ['mp3', 'wav', 'ogg', 'flac']
+export const AUDIO_FORMATS: readonly AudioFormat[] = ['mp3', 'wav', 'ogg', 'flac', 'webm']
 
 /** Ids become file names inside a public journal: letters, digits and dashes only. */
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/
-const ENTRY_PATH_PATTERN = /^\/recordings\/\d{4}\/(0[1-9]|1[0-2])\/[A-Za-z0-9][A-Za-z0-9-]{0,63}\.(mp3|wav|ogg|flac)$/
+const ENTRY_PATH_PATTERN = /^\/recordings\/\d{4}\/(0[1-9]|1[0-2])\/[A-Za-z0-9][A-Za-z0-9-]{0,63}\.(mp3|wav|ogg|flac|webm)$/
 
 export function isEntryId(id: string): boolean {
   return ID_PATTERN.test(id)
@@ -35,7 +35,8 @@ export const MIME_TYPES: Record<AudioFormat, string> = {
   mp3: 'audio/mpeg',
   wav: 'audio/wav',
   ogg: 'audio/ogg',
-  flac: 'audio/flac'
+  flac: 'audio/flac',
+  webm: 'audio/webm'
 }
 
 /** `/recordings/YYYY/MM/<id>.transcript.json`: an entry's transcript, beside its audio (Vonage's transcript JSON). */

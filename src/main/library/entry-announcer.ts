@@ -31,7 +31,8 @@ export class EntryAnnouncer {
     if (journal.writable) {
       journal.on('added', (dto) => {
         const name = this.nameOf(journal.id)
-        if (dto.source === 'import' || name === null) return
+        // What the person added at this desk themselves (a file, a recording) is not news to them.
+        if (dto.source === 'import' || dto.source === 'microphone' || name === null) return
         this.announce({ journal: journal.id, name, writable: true, source: 'call', entries: [{ path: dto.path, ...(dto.title ? { title: dto.title } : {}) }] })
       })
       return

@@ -17,7 +17,7 @@ export interface FeedInput {
   private: boolean
 }
 
-const SOURCE_TEXT: Record<EntryDto['source'], string> = { import: 'An imported recording', record: 'A call', stream: 'A call' }
+const SOURCE_TEXT: Record<EntryDto['source'], string> = { import: 'An imported recording', record: 'A call', stream: 'A call', microphone: 'Recorded at the desk' }
 
 /**
  * RSS 2.0 with Apple's podcast namespace, what podcast apps subscribe to: one item per entry,

@@ -31,7 +31,7 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'"
 ].join('; ')
 
-const FORMAT_NAMES = { mp3: 'MP3', wav: 'WAV', ogg: 'Ogg', flac: 'FLAC' } as const
+const FORMAT_NAMES = { mp3: 'MP3', wav: 'WAV', ogg: 'Ogg', flac: 'FLAC', webm: 'WebM' } as const
 
 /**
  * A journal as a web page, rendered on the host: a list of entries, newest first, each a heading,

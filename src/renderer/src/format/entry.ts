@@ -27,7 +27,8 @@ export function entryTitle(entry: Pick<EntryDto, 'title' | 'mtime' | 'firstSente
 const SOURCE_LABELS: Record<EntrySource, string> = {
   import: 'Imported',
   record: 'Call',
-  stream: 'Live call'
+  stream: 'Live call',
+  microphone: 'Recorded here'
 }
 
 export function sourceLabel(source: EntrySource): string {
