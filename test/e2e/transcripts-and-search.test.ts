@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
+import { speechWithTranscript, VonageSimulator } from '@voice-journal/vonage-sim'
 import type { EntryDto, LibraryItem } from '#shared/dto'
+import type { Transcript } from '#shared/transcript'
+import type { TranscriptSentenceDto } from '#shared/transcript-dto'
+import { flattenTranscript } from '../../src/main/journal/transcript-file'
 import { EVERY_LAYOUT, expectAccessible } from '../helpers/axe'
-import { speak, type SpokenRecording } from '../helpers/spoken-audio'
-import { makeTempDir } from '../helpers/temp-dir'
 import { waitFor } from '../helpers/wait-for'
 import { waitEntriesShown } from './pages/axe-window'
 import { openWindowSession, type WindowSession } from './pages/window-session'
@@ -18,24 +20,39 @@ const CALLS = {
 /** How far from where a word is said playback may start. */
 const PLAY_TOLERANCE_S = 0.5
 
-// The window over a journal of three spoken recordings (espeak-ng, word by word, so every word's
-// time is known) with their transcripts: searching, playing from a word, following along, correcting.
+/** A call's entry, and what the simulator said in it: its sentences with every word's time, as the window shows them. */
+interface SpokenCall {
+  entry: EntryDto
+  spoken: { sentences: TranscriptSentenceDto[] }
+}
+
+// The window over a journal of three simulated calls in record mode with transcription on: the
+// simulator's callers speak sentences made word by word with espeak-ng (so every word's time is
+// known), Vonage's transcript of each arrives through the app's transcription webhook and lands
+// beside its entry. Then: searching, playing from a word, following along, correcting.
 describe('transcripts and search in Chromium', () => {
   let session: WindowSession
-  let temp: Awaited<ReturnType<typeof makeTempDir>>
-  const recordings = new Map<string, { entry: EntryDto; spoken: SpokenRecording }>()
+  let simulator: VonageSimulator
+  const recordings = new Map<string, SpokenCall>()
 
   before(async () => {
-    temp = await makeTempDir()
-    session = await openWindowSession({}, async (app) => {
+    simulator = await VonageSimulator.start()
+    const env = { ...simulator.appEnvironment(), JOURNAL_MODE: 'record', VONAGE_TRANSCRIPTION: 'en-US' }
+    session = await openWindowSession(env, async (app) => {
       const { key } = await app.call<LibraryItem>('createJournal', { name: 'Spoken journal' })
       await app.call('setActiveJournal', { journal: key })
+      await app.call('saveSettings', { greeting: '' })
+      const webhooks = app.info.localWebhookUrl
       for (const [name, sentences] of Object.entries(CALLS)) {
-        const spoken = await speak(temp.dir, name, sentences)
-        const entry = await app.importFile(spoken.wavPath)
-        // As the transcription intake would leave it: Vonage's words and times beside the entry.
-        await app.call('saveTranscript', { path: entry.path, sentences: spoken.sentences })
-        recordings.set(name, { entry, spoken })
+        const speech = await speechWithTranscript(sentences)
+        const result = await simulator.placeCall({ answerUrl: `${webhooks}/answer`, eventUrl: `${webhooks}/event`, audio: speech.audio, realtime: false }).done
+        assert.equal(result.status, 'completed', result.error)
+        const recording = result.recordings[0]!
+        const path = `/recordings/${recording.startTime.slice(0, 4)}/${recording.startTime.slice(5, 7)}/${recording.recordingUuid}.mp3`
+        let entry: EntryDto | undefined
+        await waitFor(async () => (entry = (await app.call<EntryDto[]>('listEntries')).find((candidate) => candidate.path === path && candidate.hasTranscript)) !== undefined, `the ${name} call and its transcript land`, 30_000)
+        // What the simulator said, word by word, as Vonage transcribed it.
+        recordings.set(name, { entry: entry!, spoken: flattenTranscript(recording.transcription!.transcript as Transcript) })
       }
     })
     // The window opened before the journal was made: show the one just filled.
@@ -44,7 +61,7 @@ describe('transcripts and search in Chromium', () => {
   })
   after(async () => {
     await session?.close()
-    await temp?.cleanup()
+    await simulator?.close()
   })
 
   const audio = {
