@@ -162,13 +162,13 @@ describe('Settings in the window', () => {
     }
   })
 
-  it('sets up a hotline: staff rows added by keyboard, a number not in E.164 refused at the staff list, the fixed list saved normalised', async () => {
+  it('sets up a hotline: staff rows added by keyboard, a number not in E.164 refused at the staff list, the fixed list saved normalised', { timeout: 180_000 }, async () => {
     const session = await openSettings()
     const { page, app } = session
     try {
       assert.equal(await page.getByTestId('hotline-settings').count(), 0, 'the hotline settings show only in hotline mode')
-      await field(page, 'mode-hotline').check()
-      await page.getByTestId('hotline-staff-empty').waitFor()
+      await field(page, 'mode-hotline').check({ timeout: 20_000 })
+      await page.getByTestId('hotline-staff-empty').waitFor({ timeout: 20_000 })
       await field(page, 'hotline-name').fill('Code of conduct')
       const focusedId = (): Promise<string | undefined> => page.evaluate(() => document.activeElement?.id)
       await page.getByTestId('hotline-staff-add').click()

@@ -76,7 +76,7 @@ describe('simulating calls from the window', () => {
     assert.deepEqual(errors, [], 'no console errors')
   })
 
-  it('a simulated hotline call rings simulated staff; the Calls view shows who answered, who declined and the wait, linked to the conversation’s entry', async () => {
+  it('a simulated hotline call rings simulated staff; the Calls view shows who answered, who declined and the wait, linked to the conversation’s entry', { timeout: 240_000 }, async () => {
     const { app, journal, errors } = await openApp()
     await app.call('saveSettings', { hotlineGreeting: 'Hello.' })
     await journal.byTestId('simulate-mode').selectOption('hotline')

@@ -26,7 +26,7 @@ describe('accessibility: calls', () => {
     })
   })
 
-  it('a hotline call in the Calls view: the ledger of who was rung and who answered', async () => {
+  it('a hotline call in the Calls view: the ledger of who was rung and who answered', { timeout: 240_000 }, async () => {
     await withWindow(bootstrap(), {}, async ({ page, journal, app }) => {
       await app.call('saveSettings', { hotlineGreeting: 'Hello.' })
       await app.call('simulateCall', { mode: 'hotline' })
