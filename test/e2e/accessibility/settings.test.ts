@@ -33,22 +33,6 @@ describe('accessibility: settings', () => {
     })
   })
 
-  // Hotline mode saved before the window opens, so the card is there from the start; every wait is bounded.
-  it('hotline mode: the staff list with a refused number', { timeout: 180_000 }, async () => {
-    const prepare = (app: HeadlessApp): Promise<void> => app.call('saveSettings', { mode: 'hotline', hotlineName: 'Code of conduct' }).then(() => {})
-    await withWindow(bootstrap(), { prepare }, async ({ page, journal }) => {
-      await journal.byTestId('nav-settings').click({ timeout: 20_000 })
-      await journal.byTestId('hotline-staff-empty').waitFor({ timeout: 20_000 })
-      await expectAccessible(page, 'Settings, hotline without staff')
-      await journal.byTestId('hotline-staff-add').click({ timeout: 20_000 })
-      await page.locator('#hotline-staff-name-0').fill('Ana', { timeout: 20_000 })
-      await page.locator('#hotline-staff-number-0').fill('07700 900001', { timeout: 20_000 })
-      await journal.byTestId('save-settings').click({ timeout: 20_000 })
-      await journal.byTestId('settings-error').waitFor({ timeout: 20_000 })
-      await expectAccessible(page, 'Settings, hotline with a refused staff number', EVERY_LAYOUT)
-    })
-  })
-
   it('values fixed by the environment and a secret kept', async () => {
     const env = { JOURNAL_MODE: 'stream', PUBLIC_URL: 'https://example.test' }
     const prepare = (app: HeadlessApp): Promise<void> => app.call('saveSettings', { signatureSecret: 'a-signature-secret-of-some-length' }).then(() => {})
