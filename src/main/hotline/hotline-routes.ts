@@ -17,32 +17,32 @@ interface HotlineRouteDeps {
  * member by the opaque id and index the app put in the address) and the bundled hold music.
  */
 export function mountHotlineRoutes(app: Hono, { read, hotline }: HotlineRouteDeps): void {
-  const staffLeg = (c: Context): { call: string; staff: number } | null => {
-    const query = checkPayload(StaffLegQuerySchema, { call: c.req.query('call'), staff: c.req.query('staff') })
-    return query.ok ? query.value : null
+  /** A staff leg's webhook, read (size, signature, JSON) and placed: which call and staff member it is about. */
+  const readStaffWebhook = async (c: Context): Promise<{ leg: { call: string; staff: number }; json: unknown } | Response> => {
+    const body = await read(c)
+    if (body instanceof Response) return body
+    const leg = checkPayload(StaffLegQuerySchema, { call: c.req.query('call'), staff: c.req.query('staff') })
+    if (!leg.ok) return refuse(c, 400, 'staff webhook needs its call and staff index')
+    return { leg: leg.value, json: body.json }
   }
 
   const staffAnswer = async (c: Context): Promise<Response> => {
-    const body = await read(c)
-    if (body instanceof Response) return body
-    const leg = staffLeg(c)
-    if (!leg) return refuse(c, 400, 'staff webhook needs its call and staff index')
-    const request = checkPayload(AnswerRequestSchema, body.json)
+    const webhook = await readStaffWebhook(c)
+    if (webhook instanceof Response) return webhook
+    const request = checkPayload(AnswerRequestSchema, webhook.json)
     if (!request.ok) return refuse(c, 400, request.problem)
-    return c.json(hotline.staffAnswered(leg.call, leg.staff, request.value.uuid))
+    return c.json(hotline.staffAnswered(webhook.leg.call, webhook.leg.staff, request.value.uuid))
   }
   app.get(HOTLINE_PATHS.staffAnswer, staffAnswer)
   app.post(HOTLINE_PATHS.staffAnswer, staffAnswer)
 
   app.post(HOTLINE_PATHS.staffEvent, async (c) => {
-    const body = await read(c)
-    if (body instanceof Response) return body
-    const leg = staffLeg(c)
-    if (!leg) return refuse(c, 400, 'staff webhook needs its call and staff index')
-    const event = checkPayload(CallEventSchema, body.json)
+    const webhook = await readStaffWebhook(c)
+    if (webhook instanceof Response) return webhook
+    const event = checkPayload(CallEventSchema, webhook.json)
     if (!event.ok) return refuse(c, 400, event.problem)
     // An event for a call that is over is accepted and dropped: Vonage would only send it again.
-    hotline.staffEvent(leg.call, leg.staff, event.value)
+    hotline.staffEvent(webhook.leg.call, webhook.leg.staff, event.value)
     return c.body(null, 204)
   })
 
