@@ -92,8 +92,21 @@ export async function expectAccessible(page: Page, state: string, layouts: AxeLa
 async function runAxe(page: Page): ReturnType<AxeBuilder['analyze']> {
   const hasAxe = await page.evaluate(() => typeof (window as { axe?: { run?: unknown } }).axe?.run === 'function')
   const builder = new AxeBuilder(hasAxe ? { page, axeSource: AXE_ALREADY_IN_PAGE } : { page })
-  return builder.setLegacyMode(true).withTags(AXE_TAGS).options({ resultTypes: ['violations'] }).analyze()
+  const analysis = builder.setLegacyMode(true).withTags(AXE_TAGS).options({ resultTypes: ['violations'] }).analyze()
+  // Bounded for the same reason as settle(): a run that never returns should fail here, saying so.
+  let timer: NodeJS.Timeout | undefined
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`axe did not finish within ${AXE_RUN_LIMIT_MS / 1000} s`)), AXE_RUN_LIMIT_MS)
+  })
+  try {
+    return await Promise.race([analysis, limit])
+  } finally {
+    clearTimeout(timer)
+  }
 }
+
+/** An axe run takes 1–5 s on this window on a busy 2-core machine. */
+const AXE_RUN_LIMIT_MS = 60_000
 
 /** The "source" AxeBuilder evaluates when the page already has axe-core: nothing to do. */
 const AXE_ALREADY_IN_PAGE = 'void 0'
@@ -103,21 +116,33 @@ const AXE_ALREADY_IN_PAGE = 'void 0'
  * to it, what a resize changes has been laid out, and no CSS transition is halfway (axe reads
  * colours at the instant it runs, so a button still fading after a click or a scheme change would
  * be judged on an in-between colour).
+ *
+ * Bounded: a transition that never finishes (a hidden page whose frames stop, a style flipped
+ * back and forth by a poll) must not hold a test until its own time limit, which says nothing of
+ * where it stood. After SETTLE_LIMIT_MS the transitions still running are named on stderr and
+ * axe runs anyway; a colour judged mid-fade then shows up as a finding, with its element.
  */
 async function settle(page: Page): Promise<void> {
   await page.mouse.move(0, 0)
-  await page.evaluate(async () => {
+  const unfinished = await page.evaluate(async (limitMs) => {
     // Resize observers (the virtual lists) run after a frame's animation callbacks; by the second
     // frame they and the re-rendering they started are done. (No named helper in here: tsx would
-    // wrap it in a `__name` call the page does not have.)
-    await new Promise(requestAnimationFrame)
-    await new Promise(requestAnimationFrame)
+    // wrap it in a `__name` call the page does not have.) A frame that never comes is cut short.
+    for (let frame = 0; frame < 2; frame++) await Promise.race([new Promise(requestAnimationFrame), new Promise((resolve) => setTimeout(resolve, limitMs))])
+    const transitions = document.getAnimations().filter((animation) => animation instanceof CSSTransition) as CSSTransition[]
     // A transition cut short rejects its promise; either way it is over, which is all that matters here.
-    await Promise.allSettled(
-      document
-        .getAnimations()
-        .filter((animation) => animation instanceof CSSTransition)
-        .map((animation) => animation.finished)
-    )
-  })
+    const done = Promise.allSettled(transitions.map((transition) => transition.finished))
+    const finished = await Promise.race([done.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), limitMs))])
+    if (finished) return []
+    return transitions
+      .filter((transition) => transition.playState !== 'finished' && transition.playState !== 'idle')
+      .map((transition) => {
+        const target = (transition.effect as KeyframeEffect | null)?.target
+        const where = target ? `${target.tagName.toLowerCase()}${target.id ? `#${target.id}` : ''}.${[...target.classList].join('.')}` : 'no element'
+        return `${transition.transitionProperty} on ${where} (${transition.playState}, ${document.visibilityState} page)`
+      })
+  }, SETTLE_LIMIT_MS)
+  if (unfinished.length > 0) process.stderr.write(`axe settle: still running after ${SETTLE_LIMIT_MS} ms, axe runs anyway: ${unfinished.join('; ')}\n`)
 }
+
+const SETTLE_LIMIT_MS = 5_000
