@@ -102,6 +102,7 @@ describe('recording an entry at the desk, in Chromium', () => {
     }, bytes.toString('base64'))
     assert.ok(Math.abs(decodedSeconds - 8) <= 0.5, `decodes to 8 s ± 0.5 s, not ${decodedSeconds} s`)
     await journal.row(entry.path).waitFor()
+    assert.equal(await journal.row(entry.path).getByTestId('entry-cut-short').count(), 0, 'a whole recording is not marked cut short')
     await journal.row(entry.path).getByTestId('entry-play').click()
     const playerSeconds = await page.waitForFunction(() => {
       const audio = document.querySelector('audio')
@@ -155,6 +156,13 @@ describe('recording an entry at the desk, in Chromium', () => {
     assert.ok(entry.durationMs >= 1500 && entry.durationMs <= 4500, `lasts about 3 s, not ${entry.durationMs} ms`)
     const bytes = await session.app.audio(entry.path, undefined, key)
     assert.ok(bytes.length > 0)
+    // The list says so: a window opened now marks the entry as cut short.
+    const reopened = await openAppWindow(browser, session.app)
+    windows.push(reopened)
+    await reopened.journal.waitShown(key)
+    const badge = reopened.journal.row(entry.path).getByTestId('entry-cut-short')
+    await badge.waitFor({ timeout: 20_000 })
+    assert.equal((await badge.textContent())?.trim(), 'Cut short')
   })
 
   it('works from the keyboard alone: open, start, pause, resume, stop', async () => {
