@@ -27,6 +27,35 @@ async function refusalAt(page: Page, id: string): Promise<string | null> {
 }
 
 describe('Settings in the window', () => {
+  it('saves a desktop switch the moment it is flipped, by mouse or keyboard, without touching the form', async () => {
+    const session = await openSettings()
+    const { page, app } = session
+    try {
+      const openAtLogin = field(page, 'open-at-login')
+      const callEntries = field(page, 'notify-call-entries')
+      const before = await app.call<SettingsDto>('getSettings')
+      await field(page, 'greeting').fill('Not saved yet')
+      await openAtLogin.click({ timeout: 20_000 })
+      await waitFor(async () => (await app.call<SettingsDto>('getSettings')).openAtLogin === !before.openAtLogin, 'the switch is saved at once')
+      await callEntries.focus()
+      await page.keyboard.press('Space')
+      await waitFor(async () => (await app.call<SettingsDto>('getSettings')).notifyCallEntries === !before.notifyCallEntries, 'the keyboard flips it too')
+      // The form's own edit is still there and still unsaved.
+      assert.equal(await field(page, 'greeting').inputValue(), 'Not saved yet')
+      assert.equal((await app.call<SettingsDto>('getSettings')).greeting, before.greeting)
+      assert.equal(await openAtLogin.getAttribute('aria-describedby'), 'setting-open-at-login-hint')
+
+      await page.reload()
+      await page.getByTestId('nav-settings').click()
+      await openAtLogin.waitFor({ timeout: 20_000 })
+      assert.equal(await openAtLogin.isChecked(), !before.openAtLogin)
+      assert.equal(await callEntries.isChecked(), !before.notifyCallEntries)
+      assert.deepEqual(session.errors, [])
+    } finally {
+      await session.close()
+    }
+  })
+
   it('saves what was typed, normalised, and shows it again after a reload', async () => {
     const session = await openSettings()
     const { page, app } = session
