@@ -19,7 +19,7 @@ import { cleanName, ForkRunner } from './fork-runner'
 import { HeldJournals } from './held-journals'
 import { LibraryFile, type LibraryRecord } from './library-file'
 import { OpenJournals } from './open-journals'
-import { addDefaultJournal, openNewOwn } from './own-journals'
+import { ensureOwnJournal, openNewOwn } from './own-journals'
 import { ProvenanceCache } from './provenance-cache'
 
 const log = logger('library')
@@ -108,7 +108,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     const file = await LibraryFile.load(options.dataDir)
     const keys = options.keys ?? (await JournalKeys.load(options.dataDir))
     const library = new Library(file, options.journals, options.swarm, keys, await CollectLedger.open(options.dataDir), options.dataDir)
-    await addDefaultJournal(file, options.journals, keys, options.firstJournal)
+    await ensureOwnJournal(file, options.journals, keys, options.firstJournal)
     for (const record of file.records) {
       if (record.kind === 'hosted' || record.probing) await library.held.open(record)
       else await library.openRecord(record)
