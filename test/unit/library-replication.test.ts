@@ -299,6 +299,21 @@ describe('library replication between peers in one process', () => {
     await assert.rejects(b.library.remove(b.active.id, true), /active journal/)
   })
 
+  it('a removed default journal stays removed after a restart, and library.json says so', async () => {
+    const b = await openPeer()
+    const first = b.active.id
+    const other = await b.library.create('Other')
+    await b.library.setActive(other.key)
+    await b.library.remove(first, true)
+    const saved = JSON.parse(await readFile(join(b.dir, 'library.json'), 'utf8')) as { defaultJournalRemoved?: unknown; journals: Array<{ key: string }> }
+    assert.equal(saved.defaultJournalRemoved, true)
+    assert.deepEqual(saved.journals.map((r) => r.key), [other.key])
+    await b.restart()
+    assert.deepEqual(b.library.items().map((i) => i.key), [other.key])
+    assert.equal(b.library.find(first), undefined)
+    assert.equal(b.active.id, other.key)
+  })
+
   it('keeps the library, seeding, the fork and the active journal across a restart; everything seeded still plays with A gone', async () => {
     const a = await writeJournalA()
     const { b } = await followA(a)

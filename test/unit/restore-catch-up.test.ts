@@ -3,6 +3,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
 import { VonageSimulator } from '@voice-journal/vonage-sim'
+import { ApiError } from '#shared/api'
 import type { EntryDto } from '#shared/dto'
 import { readBackupFile, writeBackupFile } from '../../src/main/identity/backup-file'
 import { CATCHING_UP_REASON } from '../../src/main/identity/catch-up'
@@ -199,6 +200,72 @@ describe('restoring a writer from a backup while a peer holds a newer version', 
     cleanups.push(() => again.close())
     assert.equal(again.library.item(key).restoring, null)
     await again.active.addAudioFile(HELLO_MP3, { source: 'import' })
+  })
+
+  it('a backup made after the default journal was removed restores without it: its key is not made again at length 0 while B holds its entries, nor at the next start', async () => {
+    const a = await peer()
+    const b = await peer()
+    const oldKey = a.active.id
+    const link = a.library.item(oldKey).link
+    await a.active.addAudioFile(HELLO_MP3, { source: 'import' })
+    await a.active.addAudioFile(HELLO_WAV, { source: 'import' })
+    const ab = connect(a, b)
+    await b.library.add(link)
+    await b.library.setSeeding(oldKey, 'seeding')
+    const bJournal = b.library.journal(oldKey)
+    await waitFor(() => b.library.item(oldKey).seeding.complete && bJournal.drive.version === a.active.drive.version, 'B holds all of A’s first journal')
+    const bVersion = bJournal.drive.version
+    const entries = paths(await bJournal.listEntries())
+    const work = await a.library.create('Work')
+    await a.library.setActive(work.key)
+    await a.library.remove(oldKey, true)
+    const backupFile = join(await tempDir(), 'a.vjbackup')
+    await writeBackupFile(backupFile, await readIdentity(a.dir), PASSPHRASE, { limits: QUICK })
+    await ab.close()
+    await a.close()
+
+    const absent = (app: RestoredApp): void => {
+      assert.deepEqual(app.library.items().map((item) => item.key), [work.key])
+      assert.equal(app.library.find(oldKey), undefined)
+      assert.throws(() => app.library.journal(oldKey), (error: unknown) => error instanceof ApiError && error.code === 'not-found')
+    }
+    const r = await restore(backupFile)
+    absent(r)
+    assert.equal(r.active.id, work.key)
+    assert.equal(r.library.item(work.key).restoring, 'catching-up', 'what the backup has is held until it catches up, as before')
+    const dir = r.dir
+    await r.close()
+    const again = await RestoredApp.start(dir)
+    cleanups.push(() => again.close())
+    absent(again)
+
+    // Its link, added again, follows B's copy: read-only, B's entries, no fork anywhere.
+    again.connect(b)
+    await again.library.add(link)
+    const copy = again.library.journal(oldKey)
+    assert.equal(copy.writable, false)
+    await waitFor(() => copy.drive.version === bVersion, 'the restored app has B’s version of the old journal')
+    assert.deepEqual(paths(await copy.listEntries()), entries)
+    assert.equal(bJournal.drive.version, bVersion)
+    assert.equal(forkOf(bJournal), 0)
+    assert.equal(forkOf(copy), 0)
+  })
+
+  it('a backup with no journal of its own restores with a new one, never the default journal’s old key', async () => {
+    const a = await peer()
+    const oldKey = a.active.id
+    await a.active.addAudioFile(HELLO_MP3, { source: 'import' })
+    const content = await readIdentity(a.dir)
+    await a.close()
+    const dir = join(await tempDir(), 'restored')
+    await restoreDataDir(dir, { ...content, active: null, journals: content.journals.filter((journal) => journal.namespace === undefined) })
+    const r = await RestoredApp.start(dir)
+    cleanups.push(() => r.close())
+    assert.notEqual(r.active.id, oldKey)
+    assert.equal(r.active.writable, true)
+    assert.equal(r.active.writeHold, null, 'a new key: no copy elsewhere to catch up with')
+    assert.equal(r.library.find(oldKey), undefined)
+    assert.equal(r.library.item(r.active.id).private, true)
   })
 
   it('refuses a wrong passphrase and a damaged file, writing nothing', async () => {

@@ -7,7 +7,7 @@ import type { JournalKind, SeedingState } from '#shared/dto'
 import { logger } from '../app/logging'
 import { JournalStore } from '../journal/journal-store'
 import { JournalKeys } from '../library/journal-keys'
-import { LibraryFile, type LibraryRecord } from '../library/library-file'
+import { DEFAULT_NAMESPACE, LibraryFile, type LibraryRecord } from '../library/library-file'
 import { ownJournals, type BackupContent } from './backup-content'
 import { RESTORED_FILE_NAME, RestoredJournals } from './restored-journals'
 
@@ -108,6 +108,11 @@ async function checkOwnKeys(dataDir: string, content: BackupContent): Promise<vo
 
 async function writeLibrary(dataDir: string, content: BackupContent): Promise<void> {
   const library = await LibraryFile.load(dataDir)
+  // A backup without the default journal was made after it was removed. It stays removed: made
+  // again from the primary key it would be its old key at length 0, with nothing to catch up to,
+  // and writing to it would fork the copies peers still hold (own-journals.ts). Said first, so a
+  // library.json cut short by a crash says it too.
+  if (!ownJournals(content).some((journal) => journal.namespace === DEFAULT_NAMESPACE)) await library.setDefaultJournalRemoved()
   const addedAt = Date.now()
   for (const journal of content.journals) {
     const record: LibraryRecord = {

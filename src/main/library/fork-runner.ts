@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { ApiError } from '#shared/api'
+import { logger } from '../app/logging'
 import type { Journal } from '../journal/journal'
 import { copyIntoFork } from './fork-journal'
 import type { LibraryRecord } from './library-file'
 import type { ProvenanceCache } from './provenance-cache'
+
+const log = logger('library')
 
 /** What forking needs from the library: finding journals, and adding or dropping the new one. */
 export interface ForkHost {
@@ -56,8 +59,15 @@ export class ForkRunner {
     return record.key
   }
 
+  /** At start: a fork the app stopped copying (a crash, a quit) carries on; `copied` is called once one is done. */
+  resume(records: readonly LibraryRecord[], copied: () => void): void {
+    for (const record of records.filter((r) => r.pendingFork)) {
+      this.complete(record).then(copied, (error: unknown) => log.warn({ err: error, fork: record.key }, `the fork "${record.name}" is not finished yet`))
+    }
+  }
+
   /** Copies a fork's source into it (again: entries already there are skipped) and marks it done. */
-  async complete(record: LibraryRecord): Promise<void> {
+  private async complete(record: LibraryRecord): Promise<void> {
     const pending = record.pendingFork
     const target = this.host.find(record.key)
     if (!pending || !target) return

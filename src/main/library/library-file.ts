@@ -6,6 +6,9 @@ import { logger } from '../app/logging'
 
 const log = logger('library')
 
+/** The Corestore namespace of the journal a library starts with, "My journal" (own-journals.ts). */
+export const DEFAULT_NAMESPACE = 'default'
+
 /** One journal the user keeps, as saved in library.json. */
 export interface LibraryRecord {
   key: string
@@ -29,6 +32,11 @@ export interface LibraryRecord {
 interface LibraryFileContent {
   active: string | null
   journals: LibraryRecord[]
+  /**
+   * The default journal (own-journals.ts) left the library: the user removed it, or the backup
+   * this directory was restored from did not have it. The library does not make it again.
+   */
+  defaultJournalRemoved?: true
 }
 
 const KINDS: readonly JournalKind[] = ['own', 'followed', 'fork', 'hosted']
@@ -49,7 +57,11 @@ export class LibraryFile {
     const library = new LibraryFile(join(dataDir, 'library.json'))
     const raw = await readJsonFile<Partial<LibraryFileContent>>(library.file, {})
     const journals = Array.isArray(raw.journals) ? raw.journals.flatMap((record) => validRecord(record)) : []
-    library.content = { active: typeof raw.active === 'string' ? raw.active : null, journals }
+    library.content = {
+      active: typeof raw.active === 'string' ? raw.active : null,
+      journals,
+      ...(raw.defaultJournalRemoved === true ? { defaultJournalRemoved: true } : {})
+    }
     return library
   }
 
@@ -59,6 +71,10 @@ export class LibraryFile {
 
   get active(): string | null {
     return this.content.active
+  }
+
+  get defaultJournalRemoved(): boolean {
+    return this.content.defaultJournalRemoved === true
   }
 
   find(key: string): LibraryRecord | undefined {
@@ -79,7 +95,16 @@ export class LibraryFile {
   }
 
   async remove(key: string): Promise<void> {
+    const removed = this.find(key)
     this.content.journals = this.content.journals.filter((record) => record.key !== key)
+    // Said in the same write: a start in between would make the default journal again.
+    if (removed?.namespace === DEFAULT_NAMESPACE) this.content.defaultJournalRemoved = true
+    await this.save()
+  }
+
+  /** A restore whose backup has no default journal: it stays out of the library (own-journals.ts says why). */
+  async setDefaultJournalRemoved(): Promise<void> {
+    this.content.defaultJournalRemoved = true
     await this.save()
   }
 
