@@ -82,10 +82,14 @@ describe('the durable job queue', () => {
     assert.deepEqual(ran, ['a'])
   })
 
-  it('refuses a job before it is booted and holds nothing', async () => {
+  it('refuses a job its log cannot take (not booted yet, or closed) and holds nothing', async () => {
     const queue = make(await logFile(), { run: async () => 'done' })
     await assert.rejects(queue.enqueue({ id: 'a' }), /not booted/)
     assert.equal(queue.has('a'), false)
+    await queue.boot()
+    await queue.stop()
+    // Refused rather than acknowledged unwritten: whoever offered it offers it again.
+    await assert.rejects(queue.enqueue({ id: 'b' }))
     assert.deepEqual(queue.snapshot(), [])
   })
 
