@@ -35,6 +35,8 @@ export interface DialOptions {
   request: OutboundRequest
   body: Record<string, unknown>
   phone: PhoneBehaviour
+  /** Resolves when someone picks up an `on-pick-up` phone; rejects when `signal` aborts. */
+  pickedUp: (signal: AbortSignal) => Promise<void>
   /** Real ms per ring. */
   ringMs: number
   options: LegOptions
@@ -125,6 +127,7 @@ class OutboundCall extends CallLeg {
         outcome = phone.answer === 'fail' ? 'failed' : 'busy'
         break
       case 'never':
+      case 'on-pick-up':
         waitMs = timerMs
         outcome = 'timeout'
         break
@@ -141,10 +144,19 @@ class OutboundCall extends CallLeg {
       waitMs = timerMs
       outcome = 'timeout'
     }
+    // Ends the wait for a pick-up once the phone stops ringing either way.
+    const rung = new AbortController()
+    const signal = AbortSignal.any([this.hangup.signal, rung.signal])
     try {
-      await sleep(waitMs, undefined, { signal: this.hangup.signal })
+      const ended = await Promise.race([
+        sleep(waitMs, 'rang' as const, { signal }),
+        ...(phone.answer === 'on-pick-up' ? [this.dialling.pickedUp(signal).then(() => 'picked up' as const)] : [])
+      ])
+      if (ended === 'picked up') outcome = 'answered'
     } catch {
       return 'cancelled'
+    } finally {
+      rung.abort()
     }
     return this.hangup.signal.aborted ? 'cancelled' : outcome
   }
