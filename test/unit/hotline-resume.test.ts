@@ -186,7 +186,7 @@ describe('a hotline call taken up again after a restart: the rebuilt call', () =
         restarted.ledger().rung.map((staff) => staff.status),
         ['timeout', 'timeout', 'rejected']
       )
-      assert.equal((await restarted.outcomeLines()).length, 1)
+      await waitFor(async () => (await restarted.outcomeLines()).length === 1, 'the outcome is on disk, once')
     } finally {
       await restarted.close()
     }

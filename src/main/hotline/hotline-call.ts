@@ -244,8 +244,9 @@ export class HotlineCall {
 
   private settleUnanswered(): void {
     if (this.state !== 'waiting') return
-    for (const leg of this.legs) if (!leg.ended) this.setStatus(leg, 'timeout', Date.now())
+    // Hung up before they count as timed out (which would leave them out): phones still ringing stop.
     this.hangUpOthers()
+    for (const leg of this.legs) if (!leg.ended) this.setStatus(leg, 'timeout', Date.now())
     this.noAnswer()
   }
 
