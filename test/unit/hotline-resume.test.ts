@@ -57,11 +57,10 @@ describe('a hotline call taken up again after a restart: the plan from its ledge
         { name: 'Ana', uuid: 'leg-ana', status: 'ringing' },
         { name: 'Ben', uuid: 'leg-ben', status: 'started' },
         { name: 'Ben', uuid: 'leg-ben-2', status: 'rejected' }
-      ],
-      callerEnded: false
+      ]
     })
     const ended = planResume({ lines: ledgerLines(startedAt), call: callerCall(startedAt, ['started', 'answered', 'completed']) }, Date.now())
-    assert.equal(ended.action === 'resume' && ended.call.callerEnded, true, 'a caller whose hang-up was logged is known to be gone')
+    assert.equal(ended.action === 'resume' && ended.call.callerEndedAt, startedAt + 2000, 'a caller whose hang-up was logged is known to be gone, and when')
   })
 
   it('closes a call too old to take up: the phones left ringing timed out, nobody answered (or the caller hung up, when the log says so)', () => {
@@ -217,6 +216,7 @@ describe('a hotline call taken up again after a restart: the rebuilt call', () =
     const logged = await restartedHotline(ledgerLines(Date.now() - 3000), ['started', 'answered', 'completed'])
     try {
       assert.equal(logged.ledger().outcome, 'abandoned')
+      assert.equal(logged.ledger().waitedMs, 2, 'they waited until their logged hang-up')
       assert.deepEqual(logged.dialer.hungUp.sort(), ['leg-ana', 'leg-ben'])
     } finally {
       await logged.close()

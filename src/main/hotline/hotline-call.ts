@@ -126,8 +126,8 @@ export class HotlineCall {
    * event, or the ring timer, settles the call), and phones that stopped ringing unheard are
    * settled by the ring timer, which runs for the time left (or settles the call now).
    */
-  resume(callerEnded: boolean): void {
-    if (callerEnded) return this.callerHungUp()
+  resume(callerEndedAt: number | undefined): void {
+    if (callerEndedAt !== undefined) return this.callerHungUp(callerEndedAt)
     if (Date.now() >= this.settleAt) return this.settleUnanswered()
     this.settleIfNobodyLeft()
   }
@@ -176,13 +176,14 @@ export class HotlineCall {
     clearTimeout(this.forgetTimer)
   }
 
-  private callerHungUp(): void {
+  /** `at`: when the caller hung up (before a restart, as logged), for how long they waited. */
+  private callerHungUp(at = Date.now()): void {
     if (this.callerGone) return
     this.callerGone = true
     clearTimeout(this.settleTimer)
     if (this.state === 'waiting') {
       this.state = 'abandoned'
-      this.finish('abandoned')
+      this.finish('abandoned', at)
       this.hangUpOthers()
     }
     // The staff legs' last events (a hung-up phone's `cancelled`) still belong in the ledger: the

@@ -31,8 +31,8 @@ export interface ResumedCall {
   publicBase: string
   startedAt: number
   legs: ResumedLeg[]
-  /** The caller's leg ended before the restart (its event is in the log, the call's outcome is not). */
-  callerEnded: boolean
+  /** When the caller's leg ended, if before the restart (its event is in the log, the call's outcome is not). */
+  callerEndedAt?: number
 }
 
 /** What to do at boot with a call that has a start and no outcome. */
@@ -63,7 +63,7 @@ export function planResume({ lines, call }: UnfinishedHotlineCall, now: number):
   if (callId !== undefined && ringSeconds !== undefined && noAnswer !== undefined && publicBase !== undefined && !tooOld) {
     return {
       action: 'resume',
-      call: { callId, uuid: start.uuid, from: call.from ?? '', hotlineName: start.name, ringSeconds, noAnswer, publicBase, startedAt: start.at, legs, callerEnded: callerEnd !== undefined }
+      call: { callId, uuid: start.uuid, from: call.from ?? '', hotlineName: start.name, ringSeconds, noAnswer, publicBase, startedAt: start.at, legs, ...(callerEnd ? { callerEndedAt: callerEnd.at } : {}) }
     }
   }
   // Vonage's ringing timer ended every phone still ringing long ago; what each did is not known.

@@ -104,7 +104,7 @@ export class HotlineService extends EventEmitter<{ event: [HotlineEvent]; ledger
     log.info({ call: resumed.callId }, 'hotline: a call cut off by a restart is taken up again')
     // The call's own ring time, answer and name, as when it came in; the rest (voicemail's recording) as set now.
     const callSettings: Settings = { ...settings, hotlineName: resumed.hotlineName, ringSeconds: resumed.ringSeconds, hotlineNoAnswer: resumed.noAnswer, hotlineStaff: [] }
-    this.track(callerOf(resumed), callSettings, resumed.publicBase, resumed).resume(resumed.callerEnded)
+    this.track(callerOf(resumed), callSettings, resumed.publicBase, resumed).resume(resumed.callerEndedAt)
   }
 
   /** A call this hotline answers webhooks for until it needs nothing more. */
