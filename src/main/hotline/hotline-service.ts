@@ -96,7 +96,9 @@ export class HotlineService extends EventEmitter<{ event: [HotlineEvent]; ledger
   private async resumeOne(pending: UnfinishedHotlineCall, settings: Settings, now: number): Promise<void> {
     const plan = planResume(pending, now)
     if (plan.action === 'close') {
-      log.info({ outcome: plan.lines.at(-1) }, 'hotline: a call cut off by a restart is closed in the ledger')
+      const outcome = plan.lines.find((line) => line.kind === 'outcome')?.outcome
+      // The outcome only: the lines name Vonage's legs, which the log leaves out (the call id stands for them).
+      log.info({ outcome }, 'hotline: a call cut off by a restart is closed in the ledger')
       for (const line of plan.lines) await this.writeLedger(line)
       return
     }
