@@ -11,17 +11,27 @@ import { startTestnet } from './testnet'
  */
 export class IntakeHarness {
   app!: HeadlessApp
+  /** The webhook port a restarted app listens on again (0: a free one each time). */
+  private webhookPort = 0
   private constructor(
     readonly simulator: VonageSimulator,
     private readonly network: Awaited<ReturnType<typeof startTestnet>>,
     private readonly data: Awaited<ReturnType<typeof makeTempDir>>,
     private readonly mode: IntakeMode,
-    private readonly env: NodeJS.ProcessEnv
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly keepWebhookPort: boolean
   ) {}
 
-  /** `env` adds to the app's environment (e.g. NOTIFY_* for the team's receivers); `simulator` tunes the simulator (e.g. `ringMs`). */
-  static async start(mode: IntakeMode, { env = {}, simulator = {} }: { env?: NodeJS.ProcessEnv; simulator?: SimulatorOptions } = {}): Promise<IntakeHarness> {
-    const harness = new IntakeHarness(await VonageSimulator.start(simulator), await startTestnet(), await makeTempDir(), mode, env)
+  /**
+   * `env` adds to the app's environment (e.g. NOTIFY_* for the team's receivers); `simulator` tunes
+   * the simulator (e.g. `ringMs`); `keepWebhookPort`: a restarted app listens where the first run
+   * did, as a real one (a fixed port, a public URL) does, so Vonage's calls in progress reach it.
+   */
+  static async start(
+    mode: IntakeMode,
+    { env = {}, simulator = {}, keepWebhookPort = false }: { env?: NodeJS.ProcessEnv; simulator?: SimulatorOptions; keepWebhookPort?: boolean } = {}
+  ): Promise<IntakeHarness> {
+    const harness = new IntakeHarness(await VonageSimulator.start(simulator), await startTestnet(), await makeTempDir(), mode, env, keepWebhookPort)
     await harness.startApp()
     // No greeting: the tests are about the recording, and a spoken greeting only adds seconds.
     await harness.app.call('saveSettings', { greeting: '' })
@@ -37,12 +47,20 @@ export class IntakeHarness {
     return this.app.info.localWebhookUrl
   }
 
+  /** The app's data directory (the same across restarts). */
+  get dataDir(): string {
+    return this.data.dir
+  }
+
   async startApp(): Promise<void> {
-    this.app = await startHeadless(this.data.dir, ['--bootstrap', this.network.bootstrap], {
+    // A later --webhook-port wins over the helper's own "0".
+    const port = this.webhookPort ? ['--webhook-port', String(this.webhookPort)] : []
+    this.app = await startHeadless(this.data.dir, ['--bootstrap', this.network.bootstrap, ...port], {
       ...this.simulator.appEnvironment(),
       JOURNAL_MODE: this.mode,
       ...this.env
     })
+    if (this.keepWebhookPort) this.webhookPort = Number(new URL(this.webhooks).port)
   }
 
   /** A clean stop (SIGTERM: every service closes), then a start on the same data directory. */

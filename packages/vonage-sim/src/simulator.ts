@@ -239,6 +239,7 @@ export class VonageSimulator extends EventEmitter<SimulatorEvents> {
       request,
       body,
       phone: this.phones.get(request.to),
+      pickedUp: (signal) => this.phones.pickedUp(request.to, signal),
       ringMs: this.ringMs,
       options: { realtime: this.realtime, ...(this.onOutboundProgress ? { onProgress: this.onOutboundProgress } : {}), ...this.outboundFaults }
     })

@@ -429,6 +429,40 @@ describe('vonage-sim hotline: conversation, outbound staff legs, the Calls API',
     )
   })
 
+  it('an on-pick-up phone rings until the test picks it up, then joins; one never picked up rings until its ringing timer', async () => {
+    const [dora, eli] = ['447700900231', '447700900232']
+    app.staff = [dora, eli]
+    sim.phones.set(dora, { answer: 'on-pick-up' }).set(eli, { answer: 'on-pick-up' })
+    const call = sim.placeCall({ ...app.urls, realtime: false, audio: callerAudioFromPcm(ramp(8000)) })
+    await app.dialled
+    await waitFor(() => sim.outboundCalls.length === 2 && sim.outboundCalls.every((record) => record.statuses.includes('ringing')), 'both phones to ring')
+    assert.equal(sim.phones.pickUp('447700900239'), 0, 'no phone of that number rings')
+    assert.equal(sim.phones.pickUp(dora), 1)
+    const result = await call.done
+    await app.settled()
+    await legsDone(sim)
+    assert.equal(result.status, 'completed', result.error)
+    assert.deepEqual(byNumber(sim, dora).statuses, ['started', 'ringing', 'answered', 'completed'])
+    assert.equal(byNumber(sim, dora).conversation, app.conversationName)
+    assert.deepEqual(byNumber(sim, eli).statuses, ['started', 'ringing', 'cancelled'])
+    assert.equal(sim.phones.pickUp(eli), 0, 'a phone that stopped ringing cannot be picked up')
+
+    // Nobody picks up: the ringing timer ends it, as a phone that never answers.
+    app.reset()
+    sim.outboundCalls.length = 0
+    app.staff = [eli]
+    app.ringingTimer = 6 // two rings
+    try {
+      const unanswered = await sim.placeCall({ ...app.urls, realtime: false, audio: callerAudioFromPcm(ramp(8000)) }).done
+      await app.settled()
+      await legsDone(sim)
+      assert.equal(unanswered.status, 'completed', unanswered.error)
+      assert.deepEqual(byNumber(sim, eli).statuses, ['started', 'ringing', 'timeout'])
+    } finally {
+      app.ringingTimer = 120
+    }
+  })
+
   it('a staff member who hangs up after talkMs ends the conversation for the caller; busy and failing phones; knobs for staff legs', async () => {
     const [busy, broken, ana] = ['447700900261', '447700900262', '447700900263']
     app.staff = [busy, broken, ana]

@@ -31,7 +31,7 @@ export function mountHotlineRoutes(app: Hono, { read, hotline }: HotlineRouteDep
     if (webhook instanceof Response) return webhook
     const request = checkPayload(AnswerRequestSchema, webhook.json)
     if (!request.ok) return refuse(c, 400, request.problem)
-    return c.json(hotline.staffAnswered(webhook.leg.call, webhook.leg.staff, request.value.uuid))
+    return c.json(await hotline.staffAnswered(webhook.leg.call, webhook.leg.staff, request.value.uuid))
   }
   app.get(HOTLINE_PATHS.staffAnswer, staffAnswer)
   app.post(HOTLINE_PATHS.staffAnswer, staffAnswer)

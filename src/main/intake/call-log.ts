@@ -1,4 +1,5 @@
 import type { CallDto, HotlineOutcome } from '#shared/intake'
+import type { HOTLINE_NO_ANSWER } from '#shared/settings-schema'
 import { DurableLog } from './durable-log'
 import type { CallEvent } from './webhook-payloads'
 
@@ -7,12 +8,22 @@ type LogLine =
   | { kind: 'event'; uuid: string; conversationUuid?: string; from?: string; to?: string; direction?: string; status: string; at: number; duration?: number }
   | { kind: 'entry'; uuid?: string; conversationUuid?: string; entryPath: string }
   // Hotline mode, keyed by the caller's leg: the call was taken, a staff phone did something, the caller's outcome.
-  | { kind: 'hotline'; uuid: string; name: string; staff: string[]; at: number }
-  | { kind: 'staff'; uuid: string; name: string; status: string; at: number; conversationUuid?: string }
-  | { kind: 'outcome'; uuid: string; outcome: HotlineOutcome; waitedMs: number; answeredBy?: string; at: number }
+  // The optional fields rebuild a call still waiting after a restart (lines written before that lack them):
+  // the opaque id its staff webhooks name, its ring time and what happens if nobody answers, where
+  // Vonage reached the app; each staff leg's place in the list and uuid (to hang it up).
+  | { kind: 'hotline'; uuid: string; name: string; staff: string[]; at: number; callId?: string; ringSeconds?: number; noAnswer?: (typeof HOTLINE_NO_ANSWER)[number]; publicBase?: string }
+  | { kind: 'staff'; uuid: string; name: string; status: string; at: number; conversationUuid?: string; index?: number; legUuid?: string }
+  // No waitedMs: a call closed at a restart, long after, whose caller's wait is not known.
+  | { kind: 'outcome'; uuid: string; outcome: HotlineOutcome; waitedMs?: number; answeredBy?: string; at: number }
 
 /** The hotline's lines, as the hotline writes them. */
 export type HotlineLine = Extract<LogLine, { kind: 'hotline' | 'staff' | 'outcome' }>
+
+/** A hotline call that started and has no outcome: its own lines in order, and the call as the log holds it. */
+export interface UnfinishedHotlineCall {
+  lines: HotlineLine[]
+  call: CallDto
+}
 
 /**
  * The private call log: who called and what happened, kept only on this machine (it holds phone
@@ -24,6 +35,8 @@ export class CallLog {
   private readonly seen = new Set<string>()
   private readonly byConversation = new Map<string, string>()
   private readonly pendingEntries = new Map<string, string>()
+  /** The lines of hotline calls without an outcome yet, by caller leg: only these are kept. */
+  private readonly unfinished = new Map<string, HotlineLine[]>()
   private constructor(private readonly file: DurableLog<LogLine>) {}
 
   static async open(file: string): Promise<CallLog> {
@@ -68,6 +81,11 @@ export class CallLog {
   async recordHotline(line: HotlineLine): Promise<void> {
     this.apply(line)
     await this.append(line)
+  }
+
+  /** Hotline calls that started and have no outcome: after a restart, the calls still in progress (or cut off). */
+  unfinishedHotlineCalls(): UnfinishedHotlineCall[] {
+    return [...this.unfinished].map(([uuid, lines]) => ({ lines: [...lines], call: this.calls.get(uuid)! }))
   }
 
   get size(): number {
@@ -135,11 +153,14 @@ export class CallLog {
     const call = this.callFor(line.uuid, line.at)
     if (line.kind === 'hotline') {
       call.hotline = { name: line.name, rung: line.staff.map((name) => ({ name, status: 'dialling', at: line.at })) }
+      this.unfinished.set(line.uuid, [line])
       return
     }
     const ledger = (call.hotline ??= { name: '', rung: [] })
     if (line.kind === 'staff') {
-      const staff = ledger.rung.find((member) => member.name === line.name)
+      this.unfinished.get(line.uuid)?.push(line)
+      // By place in the list when the line has it: two staff members may share a name.
+      const staff = (line.index === undefined ? undefined : ledger.rung[line.index]) ?? ledger.rung.find((member) => member.name === line.name)
       if (staff) Object.assign(staff, { status: line.status, at: line.at })
       else ledger.rung.push({ name: line.name, status: line.status, at: line.at })
       if (line.conversationUuid) this.byConversation.set(line.conversationUuid, line.uuid)
@@ -147,8 +168,9 @@ export class CallLog {
       if (early) call.entryPath = early
       return
     }
+    this.unfinished.delete(line.uuid)
     ledger.outcome = line.outcome
-    ledger.waitedMs = line.waitedMs
+    if (line.waitedMs !== undefined) ledger.waitedMs = line.waitedMs
     if (line.answeredBy) {
       ledger.answeredBy = line.answeredBy
       ledger.answeredAt = line.at

@@ -182,6 +182,9 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
       // ready right after (tests change the simulator's latency at that moment).
       await transcripts.boot()
       await recordings.boot()
+      // Before the webhooks listen: a staff member who answers right after a restart finds the call.
+      // Whatever the mode now: a change of mode, like any setting, applies to the next call.
+      await hotline.resume(callLog.unfinishedHotlineCalls(), settings())
     } catch (error) {
       // Half-booted: close what is open (the call log's file) before the error goes on.
       await stack.closeAll()

@@ -50,7 +50,7 @@ export function mountWebhookRoutes(app: Hono, deps: WebhookDependencies): void {
     const settings = deps.settings()
     if (settings.allowedCallers.length > 0 && !settings.allowedCallers.includes(from)) return c.json(refusalNcco())
     const publicBase = publicBaseOf(c, settings)
-    if (settings.mode === 'hotline') return c.json(deps.hotline.answer({ uuid: callUuid, from, to, settings, publicBase }))
+    if (settings.mode === 'hotline') return c.json(await deps.hotline.answer({ uuid: callUuid, from, to, settings, publicBase }))
     const context = { settings, publicBase, callUuid, socketToken: deps.tokens.tokenFor(callUuid.toLowerCase()) }
     if (settings.mode === 'stream') return c.json(streamNcco(context))
     return c.json(settings.severalRecordings ? firstRecordingNcco(context) : recordNcco(context))

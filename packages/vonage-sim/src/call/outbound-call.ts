@@ -35,6 +35,8 @@ export interface DialOptions {
   request: OutboundRequest
   body: Record<string, unknown>
   phone: PhoneBehaviour
+  /** Resolves when someone picks up an `on-pick-up` phone; rejects when `signal` aborts. */
+  pickedUp: (signal: AbortSignal) => Promise<void>
   /** Real ms per ring. */
   ringMs: number
   options: LegOptions
@@ -87,8 +89,19 @@ class OutboundCall extends CallLeg {
     const { request } = this.dialling
     this.startedAt = this.clock.now()
     await this.event('started')
-    await this.event('ringing')
-    const outcome = await this.ring()
+    // The phone rings from now: an on-pick-up phone can be picked up while its `ringing` event is on its way.
+    const rung = new AbortController()
+    const ringing = AbortSignal.any([this.hangup.signal, rung.signal])
+    const pickedUp = this.dialling.phone.answer === 'on-pick-up' ? this.dialling.pickedUp(ringing).then(() => 'picked up' as const) : undefined
+    // It rejects when the phone stops ringing unanswered: the ring's own outcome says so.
+    pickedUp?.catch(() => undefined)
+    let outcome: RingOutcome
+    try {
+      await this.event('ringing')
+      outcome = await this.ring(ringing, pickedUp)
+    } finally {
+      rung.abort()
+    }
     this.progress(`${request.to}: ${outcome}`)
     if (outcome !== 'answered') {
       this.state = 'ended'
@@ -113,7 +126,7 @@ class OutboundCall extends CallLeg {
    * and the app act meanwhile. `ringing_timer` is counted in phone time (one ring ≈ 3 s), so a
    * 60 s timer lasts 20 rings.
    */
-  private async ring(): Promise<RingOutcome> {
+  private async ring(signal: AbortSignal, pickedUp: Promise<'picked up'> | undefined): Promise<RingOutcome> {
     const { phone, ringMs, request } = this.dialling
     const timerMs = (request.ringingTimer * 1000 * ringMs) / PHONE_RING_MS
     let waitMs: number
@@ -125,6 +138,7 @@ class OutboundCall extends CallLeg {
         outcome = phone.answer === 'fail' ? 'failed' : 'busy'
         break
       case 'never':
+      case 'on-pick-up':
         waitMs = timerMs
         outcome = 'timeout'
         break
@@ -142,7 +156,8 @@ class OutboundCall extends CallLeg {
       outcome = 'timeout'
     }
     try {
-      await sleep(waitMs, undefined, { signal: this.hangup.signal })
+      const ended = await Promise.race([sleep(waitMs, 'rang' as const, { signal }), ...(pickedUp ? [pickedUp] : [])])
+      if (ended === 'picked up') outcome = 'answered'
     } catch {
       return 'cancelled'
     }
