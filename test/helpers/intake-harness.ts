@@ -1,6 +1,8 @@
 import type { IntakeMode } from '#shared/intake'
+import { strict as assert } from 'node:assert'
 import type { EntryDto } from '#shared/dto'
-import { callerAudioFromPcm, VonageSimulator, type CallerAudio, type SimulatorOptions } from '@voice-journal/vonage-sim'
+import { callerAudioFromPcm, VonageSimulator, type CallerAudio, type CallResult, type SimulatorOptions } from '@voice-journal/vonage-sim'
+import { waitFor } from './wait-for'
 import { startHeadless, type HeadlessApp } from './headless-process'
 import { makeTempDir } from './temp-dir'
 import { startTestnet } from './testnet'
@@ -77,6 +79,22 @@ export class IntakeHarness {
 
   placeCall(options: Parameters<VonageSimulator['placeCall']>[0] = {}): ReturnType<VonageSimulator['placeCall']> {
     return this.simulator.placeCall({ answerUrl: `${this.webhooks}/answer`, eventUrl: `${this.webhooks}/event`, realtime: false, ...options })
+  }
+
+  /**
+   * A hotline caller nobody answered: moved to the voicemail NCCO, left one message, and that
+   * message is an entry, byte for byte. Returns the entry's path.
+   */
+  async voicemailLanded(result: CallResult): Promise<string> {
+    assert.equal(result.status, 'completed', result.error)
+    assert.equal(result.transferred, true, 'the waiting caller was moved to the voicemail NCCO')
+    assert.ok(result.actions.includes('record'), result.actions.join(','))
+    assert.equal(result.recordings.length, 1)
+    const recording = result.recordings[0]!
+    const path = `/recordings/${recording.startTime.slice(0, 4)}/${recording.startTime.slice(5, 7)}/${recording.recordingUuid}.mp3`
+    await waitFor(async () => (await this.entries()).some((entry) => entry.path === path), 'the message lands as an entry', 20_000)
+    assert.ok((await this.app.audio(path)).equals(recording.bytes))
+    return path
   }
 
   entries(): Promise<EntryDto[]> {

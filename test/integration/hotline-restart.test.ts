@@ -122,15 +122,7 @@ describe('hotline mode: a call in progress survives a restart of the app', () =>
       assert.ok(cleoLeg.callbacks.at(-1)?.error, 'the timeout event reached nobody')
       await harness.startApp()
 
-      const result = await call.done
-      assert.equal(result.status, 'completed', result.error)
-      assert.equal(result.transferred, true, 'the waiting caller was moved to the voicemail NCCO')
-      assert.ok(result.actions.includes('record'), result.actions.join(','))
-      assert.equal(result.recordings.length, 1)
-      const recording = result.recordings[0]!
-      const path = `/recordings/${recording.startTime.slice(0, 4)}/${recording.startTime.slice(5, 7)}/${recording.recordingUuid}.mp3`
-      await waitFor(async () => (await harness.entries()).some((entry) => entry.path === path), 'the message lands as an entry', 20_000)
-      assert.ok((await harness.app.audio(path)).equals(recording.bytes))
+      await harness.voicemailLanded(await call.done)
 
       const ledger = (await callInLog(harness, call.uuid))!.hotline!
       assert.equal(ledger.outcome, 'voicemail')

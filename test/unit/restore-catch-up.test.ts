@@ -53,7 +53,8 @@ describe('restoring a writer from a backup while a peer holds a newer version', 
    * A's private journal, seeded in full by B; backed up after two entries, then a third that
    * only B keeps once A's data directory is gone. Returns B, the backup and what B holds.
    */
-  async function loseAfterBackup(): Promise<{ b: LibraryPeer; backupFile: string; key: string; link: string; bJournal: Journal; entries: string[] }> {
+  /** A's private journal with two entries, seeded in full by B over a pipe between them. */
+  async function aSeededByB(): Promise<{ a: LibraryPeer; b: LibraryPeer; key: string; link: string; ab: PeerLink; bJournal: Journal }> {
     const a = await peer()
     const b = await peer()
     const key = a.active.id
@@ -65,6 +66,11 @@ describe('restoring a writer from a backup while a peer holds a newer version', 
     await b.library.setSeeding(key, 'seeding')
     const bJournal = b.library.journal(key)
     await waitFor(() => b.library.item(key).seeding.complete && bJournal.drive.version === a.active.drive.version, 'B holds all of A')
+    return { a, b, key, link, ab, bJournal }
+  }
+
+  async function loseAfterBackup(): Promise<{ b: LibraryPeer; backupFile: string; key: string; link: string; bJournal: Journal; entries: string[] }> {
+    const { a, b, key, link, ab, bJournal } = await aSeededByB()
 
     // Backed up while A runs, as the Settings button does.
     const backupFile = join(await tempDir(), 'a.vjbackup')
@@ -203,17 +209,7 @@ describe('restoring a writer from a backup while a peer holds a newer version', 
   })
 
   it('a backup made after the default journal was removed restores without it: its key is not made again at length 0 while B holds its entries, nor at the next start', async () => {
-    const a = await peer()
-    const b = await peer()
-    const oldKey = a.active.id
-    const link = a.library.item(oldKey).link
-    await a.active.addAudioFile(HELLO_MP3, { source: 'import' })
-    await a.active.addAudioFile(HELLO_WAV, { source: 'import' })
-    const ab = connect(a, b)
-    await b.library.add(link)
-    await b.library.setSeeding(oldKey, 'seeding')
-    const bJournal = b.library.journal(oldKey)
-    await waitFor(() => b.library.item(oldKey).seeding.complete && bJournal.drive.version === a.active.drive.version, 'B holds all of A’s first journal')
+    const { a, b, key: oldKey, link, ab, bJournal } = await aSeededByB()
     const bVersion = bJournal.drive.version
     const entries = paths(await bJournal.listEntries())
     const work = await a.library.create('Work')
