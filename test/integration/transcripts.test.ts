@@ -6,8 +6,9 @@ import { AppServices } from '../../src/main/app/app-services'
 import type { Journal } from '../../src/main/journal/journal'
 import { transcriptPathOf } from '../../src/main/journal/entry-path'
 import { parseBootstrap } from '../../src/main/network/bootstrap'
-import type { JournalStatus, LibraryItem } from '#shared/dto'
+import type { EntryDto, JournalStatus, LibraryItem } from '#shared/dto'
 import type { IntakeStatus, PendingDownload } from '#shared/intake'
+import type { TranscriptDto } from '#shared/transcript-dto'
 import { IntakeHarness, toneAudio } from '../helpers/intake-harness'
 import { makeTempDir } from '../helpers/temp-dir'
 import { waitFor } from '../helpers/wait-for'
@@ -135,6 +136,24 @@ describe('transcripts: record-mode calls with transcription on', () => {
     const recording = result.recordings[0]!
     await waitFor(async () => (await transcriptOnReader(entryPathOf(recording))) !== null, 'the transcript lands', 30_000)
     assert.deepEqual(await transcriptOnReader(entryPathOf(recording)), recording.transcription!.transcript)
+  })
+
+  it('attaches a transcript in the journal its recording landed in, after another journal became active', async () => {
+    const later = storeOnSimulator(5)
+    assert.equal((await harness.post('/recording', later.recordingBody, sign(later.recordingBody))).status, 204)
+    const path = entryPathOf(later.recording)
+    await waitFor(async () => (await harness.entries()).some((entry) => entry.path === path), 'the recording lands in the active journal', 15_000)
+    const { key: other } = await harness.app.call<LibraryItem>('createJournal', { name: 'Another journal' })
+    await harness.app.call('setActiveJournal', { journal: other })
+    try {
+      assert.equal((await harness.post('/transcription', later.transcriptionBody, sign(later.transcriptionBody))).status, 204)
+      await waitFor(async () => (await pendingTranscript(later.recording.recordingUuid)) === undefined, 'the transcript leaves the queue', 30_000)
+      const stored = await harness.app.call<TranscriptDto | null>('getTranscript', { journal: journalKey, path })
+      assert.ok(stored, 'the transcript is beside its recording, in the journal the call landed in')
+      assert.equal((await harness.app.call<EntryDto[]>('listEntries', { journal: other })).length, 0, 'nothing went to the journal now active')
+    } finally {
+      await harness.app.call('setActiveJournal', { journal: journalKey })
+    }
   })
 
   it('refuses hostile transcription events and changes nothing', async () => {

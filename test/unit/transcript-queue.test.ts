@@ -12,13 +12,16 @@ import { waitFor } from '../helpers/wait-for'
 const TRANSCRIPT: Transcript = { ver: '1.0.0', request_id: 'r', channels: [{ duration: 1, transcript: [] }] }
 const job = (recordingUuid: string): TranscriptJob => ({ recordingUuid, url: `https://api.nexmo.com/v1/files/${recordingUuid}`, receivedAt: Date.now() })
 
+/** An entry by its path alone: these tests keep entries in a set, not a journal. */
+type EntryAt = { path: string }
+
 /** A journal of entry paths and transcripts, and a Vonage whose downloads are counted. */
 class Fakes {
   readonly entries = new Set<string>()
   readonly transcripts = new Map<string, Transcript>()
   downloads = 0
   failWith: DownloadError | null = null
-  options(dir: string, overrides: Partial<TranscriptQueueOptions> = {}): TranscriptQueueOptions {
+  options(dir: string, overrides: Partial<TranscriptQueueOptions<EntryAt>> = {}): TranscriptQueueOptions<EntryAt> {
     return {
       dir,
       download: async (_job, file) => {
@@ -28,9 +31,12 @@ class Fakes {
         return TRANSCRIPT
       },
       readKept: readTranscriptFile,
-      findEntry: async (queued) => [...this.entries].find((path) => path.includes(queued.recordingUuid)) ?? null,
-      hasTranscript: async (path) => this.transcripts.has(path),
-      store: async (path, transcript) => void this.transcripts.set(path, transcript),
+      findEntry: async (queued) => {
+        const path = [...this.entries].find((entry) => entry.includes(queued.recordingUuid))
+        return path ? { path } : null
+      },
+      hasTranscript: async ({ path }) => this.transcripts.has(path),
+      store: async ({ path }, transcript) => void this.transcripts.set(path, transcript),
       backoffMs: () => 20,
       // Long: only a landing recording (or a restart) ends the wait in these tests.
       recordingCheckMs: () => 60_000,
@@ -44,7 +50,7 @@ describe('the transcript queue', () => {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
-  async function start(fakes: Fakes, overrides: Partial<TranscriptQueueOptions> = {}, dir?: string): Promise<{ queue: TranscriptQueue; dir: string }> {
+  async function start(fakes: Fakes, overrides: Partial<TranscriptQueueOptions<EntryAt>> = {}, dir?: string): Promise<{ queue: TranscriptQueue<EntryAt>; dir: string }> {
     let where = dir
     if (!where) {
       const temp = await makeTempDir()

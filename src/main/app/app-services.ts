@@ -186,6 +186,7 @@ export class AppServices extends EventEmitter<AppEvents> {
           dataDir: options.dataDir,
           settings,
           journal: () => library.active,
+          ownJournals: () => library.ownJournals(),
           webhooks,
           downloadConcurrency: options.downloadConcurrency,
           journalName: () => library.item(library.active.id).name,

@@ -31,6 +31,12 @@ export interface IntakeOptions {
   settings: SettingsStore
   /** The journal new calls go to. */
   journal: () => Journal
+  /**
+   * Every journal of mine a call's recording may have landed in, the active one first: a
+   * transcript comes after its recording, and the active journal may have changed in between.
+   * Defaults to the active journal alone.
+   */
+  ownJournals?: () => Journal[]
   webhooks: WebhookServer
   /** Recording downloads at once (tests and benchmarks tune it). */
   downloadConcurrency?: number
@@ -101,16 +107,23 @@ export class IntakeService extends EventEmitter<{ intake: [IntakeStatus]; calls:
         return entry
       }
     })
+    const ownJournals = options.ownJournals ?? ((): Journal[] => [options.journal()])
     const transcripts = new TranscriptQueue({
       dir: join(privateDir, 'transcripts'),
       download: (job, file) => downloadTranscript(job.url, file, settings()),
       readKept: readTranscriptFile,
-      findEntry: (job) => findRecordingEntry(options.journal(), job.recordingUuid, job.receivedAt),
-      hasTranscript: (path) => options.journal().hasTranscript(path),
-      store: async (path, transcript) => {
+      findEntry: async (job) => {
+        for (const journal of ownJournals()) {
+          const path = await findRecordingEntry(journal, job.recordingUuid, job.receivedAt)
+          if (path) return { journal, path }
+        }
+        return null
+      },
+      hasTranscript: ({ journal, path }) => journal.hasTranscript(path),
+      store: async ({ journal, path }, transcript) => {
         // A restored journal catching up: the transcript waits here, still queued durably.
-        await options.journal().untilWritesAllowed()
-        await options.journal().putTranscript(path, transcript)
+        await journal.untilWritesAllowed()
+        await journal.putTranscript(path, transcript)
       }
     })
     const streams = new StreamReceiver({

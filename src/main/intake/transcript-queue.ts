@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { PendingDownload } from '#shared/intake'
 import type { Transcript } from '#shared/transcript'
+import type { Journal } from '../journal/journal'
 import { DurableJobQueue, NotYet, type QueuedJob } from './durable-job-queue'
 import { DownloadError } from './recording-downloader'
 import type { TranscriptJob } from './transcription-event'
@@ -18,18 +19,25 @@ interface QueuedTranscript extends QueuedJob<TranscriptJob> {
   recordingChecks?: number
 }
 
-export interface TranscriptQueueOptions {
+/** Where a recording's entry is: the journal it landed in, and its path there. */
+export interface RecordingEntry {
+  journal: Journal
+  path: string
+}
+
+/** `Entry` is what names a recording's entry; the queue itself reads only its path. */
+export interface TranscriptQueueOptions<Entry extends { path: string } = RecordingEntry> {
   dir: string
   /** Downloads the transcript to `file` and returns it checked (throws DownloadError). */
   download(job: TranscriptJob, file: string): Promise<Transcript>
   /** Reads back a transcript this queue downloaded and kept (throws when it is not one). */
   readKept(file: string): Promise<Transcript>
-  /** The path of the entry the recording became, or null while it is not in the journal. */
-  findEntry(job: TranscriptJob): Promise<string | null>
+  /** The entry the recording became (in whichever journal it landed), or null while there is none. */
+  findEntry(job: TranscriptJob): Promise<Entry | null>
   /** The entry has a transcript already (a redelivered event; or corrected by hand: kept as it is). */
-  hasTranscript(entryPath: string): Promise<boolean>
+  hasTranscript(entry: Entry): Promise<boolean>
   /** Writes the transcript beside its entry; idempotent. */
-  store(entryPath: string, transcript: Transcript): Promise<void>
+  store(entry: Entry, transcript: Transcript): Promise<void>
   maxAttempts?: number
   /** Delay before download retry n (1-based). */
   backoffMs?: (attempt: number) => number
@@ -54,12 +62,12 @@ const CONCURRENCY = 2
  * growing backoff, on its own. The same recording's transcript queued twice is one job; a job
  * leaves the queue only once the journal has the transcript, so each recording gets exactly one.
  */
-export class TranscriptQueue extends EventEmitter<{ change: []; stored: [TranscriptJob, string]; failed: [TranscriptJob, string] }> {
+export class TranscriptQueue<Entry extends { path: string } = RecordingEntry> extends EventEmitter<{ change: []; stored: [TranscriptJob, string]; failed: [TranscriptJob, string] }> {
   private readonly queue: DurableJobQueue<TranscriptJob, undefined, QueuedTranscript>
   private readonly recordingCheckMs: (check: number) => number
   private readonly recordingWaitLimitMs: number
 
-  constructor(private readonly options: TranscriptQueueOptions) {
+  constructor(private readonly options: TranscriptQueueOptions<Entry>) {
     super()
     this.recordingCheckMs = options.recordingCheckMs ?? defaultRecordingCheck
     this.recordingWaitLimitMs = options.recordingWaitLimitMs ?? 31 * DAY_MS
@@ -120,13 +128,13 @@ export class TranscriptQueue extends EventEmitter<{ change: []; stored: [Transcr
   /** Writes the transcript beside its recording's entry, or says it must wait for the recording. */
   private async deliver(item: QueuedTranscript): Promise<NotYet | undefined> {
     const kept = join(this.downloadsDir, `${item.job.recordingUuid}.json`)
-    const entryPath = await this.options.findEntry(item.job)
+    const entry = await this.options.findEntry(item.job)
     // A redelivered event for a transcript the journal holds: nothing to fetch.
-    if (!entryPath || !(await this.options.hasTranscript(entryPath))) {
+    if (!entry || !(await this.options.hasTranscript(entry))) {
       const transcript = await this.transcriptOf(item, kept)
-      if (!entryPath) return this.awaitRecording(item)
-      await this.options.store(entryPath, transcript)
-      this.emit('stored', item.job, entryPath)
+      if (!entry) return this.awaitRecording(item)
+      await this.options.store(entry, transcript)
+      this.emit('stored', item.job, entry.path)
     }
     await rm(kept, { force: true })
     return undefined

@@ -150,6 +150,16 @@ export class Library extends EventEmitter<LibraryEvents> {
     return key && !this.held.has(key) ? this.open.get(key)?.journal : undefined
   }
 
+  /** The journals I write, the active one first (where a call's recording may have landed). */
+  ownJournals(): Journal[] {
+    const active = this.active
+    const others = this.file.records.flatMap(({ key }) => {
+      const journal = key === active.id ? undefined : this.find(key)
+      return journal?.writable ? [journal] : []
+    })
+    return [active, ...others]
+  }
+
   items(): LibraryItem[] {
     return this.file.records.flatMap((record) => (this.open.has(record.key) || this.held.has(record.key) ? [this.item(record.key)] : []))
   }
