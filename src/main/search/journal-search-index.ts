@@ -1,8 +1,8 @@
-import MiniSearch, { type Query, type SearchResult } from 'minisearch'
+import MiniSearch, { type AsPlainObject, type Options, type Query, type SearchResult } from 'minisearch'
 import type { SearchHit, SearchResults, TranscriptDto } from '#shared/transcript-dto'
 import { entryStemOf } from '../journal/entry-path'
 import { normalizeTerm, termsOf, tokenize } from '#shared/search-terms'
-import { markMatches, TranscriptWords } from './transcript-words'
+import { markMatches, TranscriptWords, type TranscriptWordsRecord } from './transcript-words'
 
 /** Titles weigh more than a word said in passing. */
 const TITLE_BOOST = 2
@@ -47,23 +47,76 @@ export class JournalSearchIndex {
    * thousands of words, scanned in well under a millisecond.
    */
   private readonly vocabulary = new Set<string>()
-  private readonly index = new MiniSearch<IndexedDocument>({
-    fields: ['title', 'text'],
-    tokenize,
-    processTerm: (term) => {
-      const normalized = normalizeTerm(term)
-      if (!normalized) return null
-      this.vocabulary.add(normalized)
-      return normalized
-    },
-    // Queries arrive already as terms (see `search`); they must not grow the vocabulary.
-    searchOptions: { boost: { title: TITLE_BOOST }, processTerm: (term) => term }
-  })
+  private index = new MiniSearch<IndexedDocument>(this.options())
   private readonly entries = new Map<string, IndexedEntry>()
   private readonly transcripts = new Map<string, TranscriptWords>()
 
   get size(): number {
     return this.index.documentCount
+  }
+
+  /**
+   * The index as lines of JSON, for the index file: taken at once (a consistent picture, however
+   * long writing it takes), then given out line by line so no one string holds it all. MiniSearch's
+   * own `toJSON` (its public format, checked by `serializationVersion` on load) gives the index;
+   * the entries and transcript words (for snippets and times) come after it.
+   */
+  snapshot(): Iterable<string> {
+    const { index, ...rest } = this.index.toJSON()
+    const entries = [...this.entries]
+    const transcripts = [...this.transcripts]
+    return (function* () {
+      yield JSON.stringify(['m', rest])
+      for (const [stem, entry] of entries) yield JSON.stringify(['e', stem, entry.path, entry.title])
+      for (const [stem, words] of transcripts) yield JSON.stringify(['w', stem, words.toRecord()])
+      // Freed as they go: the writer holds one line of the index at a time.
+      for (let i = 0; i < index.length; i++) {
+        yield JSON.stringify(['i', ...index[i]!])
+        index[i] = undefined!
+      }
+    })()
+  }
+
+  /**
+   * An index back from the lines of `snapshot`. Throws when they do not hold together (a damaged
+   * or foreign file): the caller builds from the journal instead. The index's own lines are kept
+   * as text until MiniSearch takes them one by one, which costs a fraction of them parsed at once.
+   */
+  static async restore(lines: AsyncIterable<string>): Promise<JournalSearchIndex> {
+    const restored = new JournalSearchIndex()
+    let head: Omit<AsPlainObject, 'index'> | null = null
+    const indexLines: string[] = []
+    for await (const line of lines) {
+      if (line.startsWith('["i",')) {
+        indexLines.push(line)
+        continue
+      }
+      const parsed = JSON.parse(line) as unknown[]
+      if (!Array.isArray(parsed)) throw new Error('not a line of a search index')
+      const [kind, stem] = parsed
+      if (kind === 'm') head = parsed[1] as Omit<AsPlainObject, 'index'>
+      else if (kind === 'e' && typeof stem === 'string' && typeof parsed[2] === 'string' && typeof parsed[3] === 'string') restored.entries.set(stem, { path: parsed[2], title: parsed[3] })
+      else if (kind === 'w' && typeof stem === 'string') restored.transcripts.set(stem, TranscriptWords.fromRecord(parsed[2] as TranscriptWordsRecord))
+      else throw new Error(`an unknown line in a search index: ${String(kind)}`)
+    }
+    if (!head || typeof head !== 'object') throw new Error('a search index without its header')
+    const vocabulary = restored.vocabulary
+    function* index(): Generator<AsPlainObject['index'][number]> {
+      for (let i = 0; i < indexLines.length; i++) {
+        const [, term, data] = JSON.parse(indexLines[i]!) as ['i', string, AsPlainObject['index'][number][1]]
+        indexLines[i] = ''
+        if (typeof term !== 'string' || !data || typeof data !== 'object') throw new Error('a damaged term in a search index')
+        vocabulary.add(term)
+        yield [term, data]
+      }
+    }
+    // MiniSearch only iterates `index` (for…of), so a generator stands in for the array.
+    restored.index = await MiniSearch.loadJSAsync<IndexedDocument>({ ...head, index: index() as unknown as AsPlainObject['index'] }, restored.options())
+    // One document per entry, by its stem (see `reindex`).
+    if (restored.index.documentCount !== restored.entries.size || ![...restored.entries.keys()].every((stem) => restored.index.has(stem))) {
+      throw new Error('a search index whose entries and documents differ')
+    }
+    return restored
   }
 
   /** An entry added or renamed. */
@@ -109,6 +162,21 @@ export class JournalSearchIndex {
       completions === null ? last : completions.all ? { combineWith: 'OR', queries: [last], prefix: true } : { combineWith: 'OR', queries: completions.words }
     const results = this.index.search({ combineWith: 'AND', queries: [...words.slice(0, -1), typing] })
     return { query, hits: results.slice(0, limit).flatMap((result) => this.hitOf(result) ?? []), total: results.length }
+  }
+
+  private options(): Options<IndexedDocument> {
+    return {
+      fields: ['title', 'text'],
+      tokenize,
+      processTerm: (term) => {
+        const normalized = normalizeTerm(term)
+        if (!normalized) return null
+        this.vocabulary.add(normalized)
+        return normalized
+      },
+      // Queries arrive already as terms (see `search`); they must not grow the vocabulary.
+      searchOptions: { boost: { title: TITLE_BOOST }, processTerm: (term) => term }
+    }
   }
 
   /** The word itself and its shortest completions in this journal; `all` when that is every one. */
