@@ -2,7 +2,10 @@ import MiniSearch, { type AsPlainObject, type Options, type Query, type SearchRe
 import type { SearchHit, SearchResults, TranscriptDto } from '#shared/transcript-dto'
 import { entryStemOf } from '../journal/entry-path'
 import { normalizeTerm, termsOf, tokenize } from '#shared/search-terms'
+import { logger } from '../app/logging'
 import { markMatches, TranscriptWords, type TranscriptWordsRecord } from './transcript-words'
+
+const log = logger('search')
 
 /** Titles weigh more than a word said in passing. */
 const TITLE_BOOST = 2
@@ -15,12 +18,20 @@ const PREFIX_MIN_CHARS = 2
  * letter narrows them anyway. Two letters stand for fewer words than three.
  */
 const PREFIX_COMPLETIONS = { 2: 3, 3: 5, more: 10 } as const
+/** When discarded documents are cleared from the index: MiniSearch's own defaults for its automatic vacuum. */
+const VACUUM_MIN_DIRT = 20
+const VACUUM_MIN_DIRT_FACTOR = 0.1
 
 interface IndexedDocument {
   /** The entry's stem (`/recordings/YYYY/MM/<id>`): shared by the entry and its transcript. */
   id: string
   title: string
   text: string
+}
+
+/** MiniSearch 7's term map (term → field id → document short id → frequency), as its `toJSON` reads it. */
+interface MiniSearchInternals {
+  _index?: Iterable<[string, Map<number, Map<number, number>>]>
 }
 
 interface IndexedEntry {
@@ -50,29 +61,51 @@ export class JournalSearchIndex {
   private index = new MiniSearch<IndexedDocument>(this.options())
   private readonly entries = new Map<string, IndexedEntry>()
   private readonly transcripts = new Map<string, TranscriptWords>()
+  /** Stems to index once `batch` is done; null outside a batch. */
+  private pending: Set<string> | null = null
 
   get size(): number {
     return this.index.documentCount
   }
 
   /**
-   * The index as lines of JSON, for the index file: taken at once (a consistent picture, however
-   * long writing it takes), then given out line by line so no one string holds it all. MiniSearch's
-   * own `toJSON` (its public format, checked by `serializationVersion` on load) gives the index;
-   * the entries and transcript words (for snippets and times) come after it.
+   * The index as lines of JSON, for the index file, taken at once (a consistent picture, however
+   * long writing it takes). The format is MiniSearch's own `toJSON` (checked by its
+   * `serializationVersion` on load), one term a line, then the entries and transcript words (for
+   * snippets and times). `toJSON` itself would build the whole index as objects first (measured:
+   * +32 MB of peak RSS for 1,000 entries, so some 300 MB at 10,000); here each term is turned into
+   * its line straight from MiniSearch's term map, so only the lines (about the file's size) are
+   * held. That map is MiniSearch's internals: if it is not there as expected, `toJSON` is used.
    */
   snapshot(): Iterable<string> {
-    const { index, ...rest } = this.index.toJSON()
+    const terms = (this.index as unknown as MiniSearchInternals)._index
+    let head: Omit<AsPlainObject, 'index'>
+    let termLines: string[]
+    if (terms && typeof terms[Symbol.iterator] === 'function') {
+      // `toJSON` of the index with its terms hidden: the rest, exactly as MiniSearch writes it.
+      const { index: _none, ...rest } = MiniSearch.prototype.toJSON.call(Object.create(this.index, { _index: { value: [] } }) as MiniSearch)
+      head = rest
+      termLines = []
+      for (const [term, fields] of terms) {
+        const data: Record<string, Record<string, number>> = {}
+        for (const [fieldId, frequencies] of fields) data[fieldId] = Object.fromEntries(frequencies)
+        termLines.push(JSON.stringify(['i', term, data]))
+      }
+    } else {
+      const { index, ...rest } = this.index.toJSON()
+      head = rest
+      termLines = index.map(([term, data]) => JSON.stringify(['i', term, data]))
+    }
     const entries = [...this.entries]
     const transcripts = [...this.transcripts]
     return (function* () {
-      yield JSON.stringify(['m', rest])
+      yield JSON.stringify(['m', head])
       for (const [stem, entry] of entries) yield JSON.stringify(['e', stem, entry.path, entry.title])
       for (const [stem, words] of transcripts) yield JSON.stringify(['w', stem, words.toRecord()])
-      // Freed as they go: the writer holds one line of the index at a time.
-      for (let i = 0; i < index.length; i++) {
-        yield JSON.stringify(['i', ...index[i]!])
-        index[i] = undefined!
+      // Let go as they are written.
+      for (let i = 0; i < termLines.length; i++) {
+        yield termLines[i]!
+        termLines[i] = ''
       }
     })()
   }
@@ -117,6 +150,35 @@ export class JournalSearchIndex {
       throw new Error('a search index whose entries and documents differ')
     }
     return restored
+  }
+
+  /**
+   * Runs `work` (entries and transcripts coming in), indexing each entry once at the end instead
+   * of once for its title and again for its transcript: building a journal's index does half the
+   * work and leaves no discarded documents behind.
+   */
+  async batch(work: () => Promise<void>): Promise<void> {
+    this.pending = new Set()
+    try {
+      await work()
+    } finally {
+      const stems = this.pending
+      this.pending = null
+      for (const stem of stems) this.reindex(stem)
+    }
+  }
+
+  /**
+   * Clears discarded documents out of the index, all at once. MiniSearch's automatic vacuum does it
+   * in the background in batches, and a term added or removed between two batches breaks its walk
+   * of the term tree: an uncaught TypeError in TreeIterator.dive that ended the process (seen
+   * building a 300-entry journal's index). Called between updates, it never overlaps one, nor a
+   * search (which also removes terms), nor a snapshot.
+   */
+  tidy(): void {
+    if (this.index.dirtCount < VACUUM_MIN_DIRT || this.index.dirtFactor < VACUUM_MIN_DIRT_FACTOR) return
+    // One batch as large as the index: the walk runs to its end without yielding.
+    this.index.vacuum({ batchSize: Number.MAX_SAFE_INTEGER }).catch((error: unknown) => log.warn({ err: error }, 'could not clear discarded documents from a search index'))
   }
 
   /** An entry added or renamed. */
@@ -168,6 +230,8 @@ export class JournalSearchIndex {
     return {
       fields: ['title', 'text'],
       tokenize,
+      // See `tidy`.
+      autoVacuum: false,
       processTerm: (term) => {
         const normalized = normalizeTerm(term)
         if (!normalized) return null
@@ -211,6 +275,10 @@ export class JournalSearchIndex {
 
   /** One document per entry: (re)written whenever its title or transcript changes. */
   private reindex(stem: string): void {
+    if (this.pending) {
+      this.pending.add(stem)
+      return
+    }
     if (this.index.has(stem)) this.index.discard(stem)
     const entry = this.entries.get(stem)
     if (!entry) return

@@ -79,6 +79,7 @@ export class JournalSearch {
       if (this.indexedVersion === 0) await this.build()
       else if (this.version === undefined && this.journal.drive.version !== this.indexedVersion) await this.applyChanges()
       if (this.unread.size > 0) await this.readAgain()
+      this.index.tidy()
       if (this.indexedVersion !== before || this.unread.size !== unreadBefore) this.scheduleSave()
     })
   }
@@ -157,12 +158,14 @@ export class JournalSearch {
     if (this.journal.drive.core.length === 0 || this.journal.lookingForPeers) return
     const started = performance.now()
     await this.journal.readSnapshot(this.version, async (drive, at) => {
-      const transcripts: string[] = []
-      for await (const entry of drive.list(RECORDINGS, { recursive: true, ...this.journal.readLimits })) {
-        if (isEntryPath(entry.key) && entry.value.blob) this.index.setEntry(entry.key, titleOf(entry))
-        else if (isTranscriptPath(entry.key)) transcripts.push(entry.key)
-      }
-      await forEachAtMost(READ_CONCURRENCY, transcripts, (path) => this.readTranscript(drive, path))
+      await this.index.batch(async () => {
+        const transcripts: string[] = []
+        for await (const entry of drive.list(RECORDINGS, { recursive: true, ...this.journal.readLimits })) {
+          if (isEntryPath(entry.key) && entry.value.blob) this.index.setEntry(entry.key, titleOf(entry))
+          else if (isTranscriptPath(entry.key)) transcripts.push(entry.key)
+        }
+        await forEachAtMost(READ_CONCURRENCY, transcripts, (path) => this.readTranscript(drive, path))
+      })
       this.indexedVersion = at
       this.indexedFork = this.journal.drive.core.fork
       this.startedFrom = 'journal'
