@@ -7,23 +7,45 @@
  *   3. 200 varied queries (single words common to rare, prefixes as typed, two words, no match):
  *      median and p95 per query, in one run. Target (issue 13): median < 20 ms, p95 < 50 ms;
  *   4. keeping up: a rename and a corrected transcript, then the next search (the index catches up
- *      from the journal's diff, not by rebuilding).
+ *      from the journal's diff, not by rebuilding);
+ *   5. restarts: writing the index file (time, size), then the first search after a start in a
+ *      fresh process (bench/search-restart.ts), once building from scratch and once loading the
+ *      file and catching up: time, heap and RSS growth, and the process's peak RSS over its start.
  */
+import { execFile } from 'node:child_process'
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { JournalStore } from '../src/main/journal/journal-store'
 import { transcriptPathOf } from '../src/main/journal/entry-path'
 import { flattenTranscript, transcriptFileMetadata } from '../src/main/journal/transcript-file'
 import { JournalSearch } from '../src/main/search/journal-search'
+import { SearchIndexFiles } from '../src/main/search/search-index-file'
 import type { Transcript } from '#shared/transcript'
 import { makeTempDir } from '../test/helpers/temp-dir'
 import { random, sentencesOf, vocabulary, zipf } from './search-corpus'
 import { machineLoad, max, mb, median, percentile, verdict } from './stats'
 
-const ENTRIES = 10_000
+/** `--entries N` for a quicker run. */
+const entriesArg = process.argv.indexOf('--entries')
+const ENTRIES = entriesArg > 0 ? Number(process.argv[entriesArg + 1]) : 10_000
 const WORDS_PER_TRANSCRIPT = 200
 const RARE_WORDS = 6_000
 const QUERIES = 200
 const WORD_MS = 420
+
+const run = promisify(execFile)
+
+interface StartFigures {
+  ms: number
+  from: string
+  entries: number
+  total: number
+  heap: number
+  rss: number
+  peakRss: number
+}
 
 const ms = (value: number): string => `${value.toFixed(1)} ms`
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.()
@@ -114,7 +136,8 @@ async function main(): Promise<void> {
     gc()
     const heapBefore = process.memoryUsage().heapUsed
     const rssBefore = process.memoryUsage().rss
-    const search = new JournalSearch(journal)
+    const files = new SearchIndexFiles(join(dir, 'search-indexes'))
+    const search = new JournalSearch(journal, undefined, files)
     started = performance.now()
     await search.catchUp()
     const build = performance.now() - started
@@ -159,7 +182,39 @@ async function main(): Promise<void> {
     const catchUp = performance.now() - started
     if (found.hits[0]?.path !== target.path) throw new Error('the corrected, renamed entry was not found')
     console.log(`after a rename and a corrected transcript: the next search caught up and answered in ${ms(catchUp)} (${machineLoad()})`)
+
+    // 5. Restarts. The file as the background write leaves it, then a fresh process per start.
+    gc()
+    const rssBeforeWrite = process.memoryUsage().rss
+    started = performance.now()
+    await search.flush()
+    const write = performance.now() - started
+    const peakWrite = process.resourceUsage().maxRSS * 1024 - rssBeforeWrite
+    const size = (await stat(files.fileOf(journal.id))).size
+    console.log(`index file ${mb(size)} (${(size / ENTRIES / 1024).toFixed(1)} kB an entry), written in ${(write / 1000).toFixed(2)} s (${machineLoad()})`)
+    if (peakWrite > 0) console.log(`  the write raised this process's peak RSS by ${mb(peakWrite)}`)
+    await search.close()
     await store.close()
+    // One change while the app is stopped, for the load to catch up with.
+    store = await JournalStore.open(dir)
+    journal = await store.openOwn()
+    await journal.renameEntry(listed[7]!.path, 'Marrakesh')
+    await store.close()
+    const restart = async (mode: 'build' | 'load'): Promise<StartFigures> => {
+      const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/search-restart.ts', dir, mode, 'marrakesh'], { maxBuffer: 1 << 20 })
+      const figures = JSON.parse(stdout.trim().split('\n').at(-1)!) as StartFigures
+      if (figures.total !== 1) throw new Error(`the first search after a restart (${mode}) found ${figures.total} entries, not the one renamed`)
+      return figures
+    }
+    const built = await restart('build')
+    const loaded = await restart('load')
+    if (loaded.from !== 'file') throw new Error('the index was not loaded from its file')
+    const line = (what: string, f: StartFigures): string =>
+      `  ${what.padEnd(28)} ${(f.ms / 1000).toFixed(2)} s; heap +${mb(f.heap)}, RSS +${mb(f.rss)}, peak RSS +${mb(f.peakRss)}`
+    console.log(`first search after a restart (a fresh process, ${built.entries} entries; ${machineLoad()}):`)
+    console.log(line('built from scratch:', built))
+    console.log(line('loaded from file, caught up:', loaded))
+    console.log(`  loading takes ${(loaded.ms / built.ms * 100).toFixed(0)} % of the build's time, ${(loaded.peakRss / built.peakRss * 100).toFixed(0)} % of its peak RSS`)
   } finally {
     await cleanup()
   }

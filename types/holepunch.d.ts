@@ -134,6 +134,8 @@ declare module 'hyperdrive' {
     readonly discoveryKey: Buffer
     readonly version: number
     readonly writable: boolean
+    /** A private drive's read key, as given at its open (null: public). */
+    readonly encryptionKey: Buffer | null
     readonly core: HypercoreLike
     readonly db: HyperbeeLike
     readonly blobs: { core: HypercoreLike } | null

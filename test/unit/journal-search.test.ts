@@ -87,3 +87,27 @@ describe('searching a journal', () => {
     assert.deepEqual(await paths(search, 'garden'), [GARDEN])
   })
 })
+
+describe('keeping a larger journal’s index up to date', () => {
+  it('takes in 300 transcripts of varied words at once (MiniSearch’s background vacuum used to crash on this)', async () => {
+    const fixture = await openTempJournal()
+    try {
+      const { journal } = fixture
+      const audio = Buffer.alloc(64, 1)
+      const paths300 = Array.from({ length: 300 }, (_, i) => `/recordings/2026/04/many-${i}.mp3`)
+      for (const [i, path] of paths300.entries()) await journal.drive.put(path, audio, { metadata: { mtime: i, durationMs: 1000, format: 'mp3', source: 'record' } })
+      const search = new SearchService().of(journal)
+      assert.equal((await search.search('many', 5)).total, 0, 'built from the entries alone')
+      // Every transcript replaces its entry's document (discarding the old one) while new words
+      // keep splitting the term tree: what broke the background vacuum's walk of it.
+      const word = (i: number, j: number): string => ((i * 7919 + j * 104_729) % 46_656).toString(36).padStart(3, 'q')
+      for (const [i, path] of paths300.entries()) await writeTranscript(journal, path, makeTranscript([Array.from({ length: 60 }, (_, j) => word(i, j)).join(' ')]))
+      assert.equal((await search.search(word(123, 7), 5)).hits[0]!.path, paths300[123])
+      await journal.renameEntry(paths300[5]!, 'Quayside')
+      assert.deepEqual(await paths(search, 'quayside'), [paths300[5]])
+      assert.equal(search.size, 300)
+    } finally {
+      await fixture.cleanup()
+    }
+  })
+})

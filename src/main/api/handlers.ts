@@ -14,7 +14,7 @@ import type { RestoredJournalGates } from '../identity/restored-journal-gates'
 import type { Publisher } from '../publish/publisher'
 import type { Notifier } from '../notify/notifier'
 import { flattenTranscript } from '../journal/transcript-file'
-import { SearchService } from '../search/search-service'
+import type { SearchService } from '../search/search-service'
 
 export interface HandlerContext {
   /** Every journal the window can show; imports go to its active one. */
@@ -31,6 +31,8 @@ export interface HandlerContext {
   backups: JournalBackups
   /** Where the host publishes its journals; absent, nothing is published. */
   publisher?: Publisher
+  /** The journals' search indexes. */
+  search: SearchService
   /** The Network section's reading: the swarm's DHT and connections, over the library's journals. */
   network: () => NetworkStatus
   /** Shows a folder in the system's file manager; only the desktop app can (see AppOptions.openFolder). */
@@ -46,7 +48,7 @@ export function createApiHandlers(context: HandlerContext): ApiHandlers {
   const { library } = context
   /** The journal an argument names, or the active one when it names none. */
   const journal = (args: { journal?: string | undefined }): Journal => library.journal(args.journal)
-  const search = new SearchService()
+  const { search } = context
   return {
     // A journal held without being readable (private, or not found yet) answers the window's
     // reads with its header and status and nothing else.

@@ -20,6 +20,7 @@ import { SwarmService } from '../network/swarm-service'
 import { mountPublicRoutes } from '../publish/public-routes'
 import { Publisher } from '../publish/publisher'
 import { Notifier } from '../notify/notifier'
+import { SearchService } from '../search/search-service'
 import { retryPolicyFromEnvironment } from '../notify/retry-policy'
 import type { AppEvents } from './app-events'
 import { type CloseFailure, ServiceStack } from './service-stack'
@@ -82,6 +83,8 @@ export class AppServices extends EventEmitter<AppEvents> {
     private readonly stack: ServiceStack,
     restored: RestoredJournalGates,
     backups: JournalBackups,
+    /** The journals' search indexes, kept in the data directory between runs. */
+    readonly search: SearchService,
     openFolder?: (path: string) => Promise<void>
   ) {
     super()
@@ -95,6 +98,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       restored,
       backups,
       publisher,
+      search,
       network: () => swarm.networkStatus(library.networkMembers()),
       ...(openFolder ? { openFolder } : {})
     })
@@ -126,11 +130,22 @@ export class AppServices extends EventEmitter<AppEvents> {
       stack.opened('imports', importer, (service) => service.shutdown())
       const swarm = stack.opened('swarm', new SwarmService(journals.corestore, options.bootstrap ?? settings.bootstrapNodes()), (service) => service.destroy())
       const keys = await JournalKeys.load(options.dataDir, options.secretSealer ?? null)
+      // Before the library, which deletes a journal's index file when the journal leaves it.
+      const search = new SearchService({ dir: join(options.dataDir, 'search-indexes') })
       const library = stack.opened(
         'library',
-        await Library.boot({ dataDir: options.dataDir, journals, swarm, keys, ...(options.firstJournal ? { firstJournal: options.firstJournal } : {}) }),
+        await Library.boot({
+          dataDir: options.dataDir,
+          journals,
+          swarm,
+          keys,
+          forgotten: (key) => search.forget(key),
+          ...(options.firstJournal ? { firstJournal: options.firstJournal } : {})
+        }),
         (service) => service.close()
       )
+      // Closed before the library: an index being written is finished, a write still waiting is left to the next start.
+      stack.opened('search', search, (service) => service.close())
       // Before intake: a restored journal's writes are held before any call can reach it.
       const restored = stack.opened('restored journals', await RestoredJournalGates.boot({ dataDir: options.dataDir, library }), (gates) => gates.close())
       // After the library (a previous run's unfinished recordings become entries in the active
@@ -197,7 +212,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       )
       // Closed before intake: no new webhook or call arrives while live calls are handed over.
       stack.opened('webhooks', webhooks, (server) => server.close())
-      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, recordings, webhooks, intake, notifier, publisher, stack, restored, backups, options.openFolder)
+      return new AppServices(options.dataDir, settings, journals, swarm, library, importer, recordings, webhooks, intake, notifier, publisher, stack, restored, backups, search, options.openFolder)
     } catch (error) {
       await stack.closeAll()
       throw error

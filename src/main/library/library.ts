@@ -61,7 +61,9 @@ export class Library extends EventEmitter<LibraryEvents> {
     private readonly swarm: JournalSwarm,
     private readonly keys: JournalKeys,
     ledger: CollectLedger,
-    dataDir: string
+    dataDir: string,
+    /** What else goes when a journal leaves the library (its search index file). */
+    private readonly forgotten: (key: string) => Promise<void> = async () => {}
   ) {
     super()
     const announcer = new EntryAnnouncer(this.pacer, (key) => this.file.find(key)?.name ?? null, (added) => this.emit('entries-added', added))
@@ -107,7 +109,7 @@ export class Library extends EventEmitter<LibraryEvents> {
   static async boot(options: LibraryOptions): Promise<Library> {
     const file = await LibraryFile.load(options.dataDir)
     const keys = options.keys ?? (await JournalKeys.load(options.dataDir))
-    const library = new Library(file, options.journals, options.swarm, keys, await CollectLedger.open(options.dataDir), options.dataDir)
+    const library = new Library(file, options.journals, options.swarm, keys, await CollectLedger.open(options.dataDir), options.dataDir, options.forgotten)
     await ensureOwnJournal(file, options.journals, keys, options.firstJournal)
     for (const record of file.records) {
       if (record.kind === 'hosted' || record.probing) await library.held.open(record)
@@ -344,6 +346,7 @@ export class Library extends EventEmitter<LibraryEvents> {
       await this.keys.remove(key)
     }
     await this.journals.release(journal)
+    await this.forgotten(key).catch((error: unknown) => log.error({ err: error, journal: key }, 'could not delete what was kept for a removed journal'))
     this.pushLibrary()
   }
 
@@ -382,4 +385,6 @@ export interface LibraryOptions {
   keys?: JournalKeys
   /** Whether a new data directory's first journal is private (the default) or public (`--public`). */
   firstJournal?: 'private' | 'public'
+  /** Called (and awaited) once a journal has left the library, to delete what else was kept for it. */
+  forgotten?: (key: string) => Promise<void>
 }

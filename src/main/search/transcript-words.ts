@@ -33,6 +33,38 @@ export class TranscriptWords {
     return new TranscriptWords(words.map((word) => word.text).join(' '), offsets, startTimes)
   }
 
+  /** As the index file keeps it: the text, and start times as base64 (offsets follow from the spaces when no word holds one). */
+  toRecord(): TranscriptWordsRecord {
+    const plain = this.text.split(' ').length === this.length
+    return {
+      text: this.text,
+      starts: base64Of(this.startTimes),
+      ...(plain ? {} : { offsets: base64Of(this.offsets) })
+    }
+  }
+
+  /** Back from `toRecord`; throws when the record does not hold together (a damaged file). */
+  static fromRecord(record: TranscriptWordsRecord): TranscriptWords {
+    if (typeof record.text !== 'string' || typeof record.starts !== 'string') throw new Error('not a transcript record')
+    const startTimes = uint32sOf(record.starts)
+    let offsets: Uint32Array
+    if (typeof record.offsets === 'string') {
+      offsets = uint32sOf(record.offsets)
+    } else {
+      offsets = new Uint32Array(startTimes.length + 1)
+      let at = 0
+      let index = 0
+      for (const word of startTimes.length === 0 ? [] : record.text.split(' ')) {
+        offsets[index++] = at
+        at += word.length + 1
+      }
+      offsets[index] = at
+      if (index !== startTimes.length) throw new Error('a transcript record whose words and times differ in number')
+    }
+    if (offsets.length !== startTimes.length + 1) throw new Error('a transcript record whose words and times differ in number')
+    return new TranscriptWords(record.text, offsets, startTimes)
+  }
+
   /** All the words as one text, for the index. */
   get fullText(): string {
     return this.text
@@ -65,6 +97,25 @@ export class TranscriptWords {
     const words = Array.from({ length: to - from }, (_, i) => this.word(from + i))
     return markMatches(words, terms, from > 0, to < this.length, (i) => this.startMs(from + i))
   }
+}
+
+export interface TranscriptWordsRecord {
+  text: string
+  starts: string
+  offsets?: string
+}
+
+function base64Of(values: Uint32Array): string {
+  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64')
+}
+
+/** Copied into a fresh, aligned array: a Buffer from base64 may start at any byte of a shared pool. */
+function uint32sOf(base64: string): Uint32Array {
+  const bytes = Buffer.from(base64, 'base64')
+  if (bytes.length % 4 !== 0) throw new Error('a damaged number array')
+  const values = new Uint32Array(bytes.length / 4)
+  Buffer.from(values.buffer).set(bytes)
+  return values
 }
 
 export function matches(word: string, terms: ReadonlySet<string>): boolean {
