@@ -102,6 +102,46 @@ describe('record mode: Vonage recordings are downloaded with the SDK into the jo
     assert.deepEqual((await intake()).downloads.filter((d) => d.state !== 'failed'), [])
   })
 
+  it('lands every recording whose event was acknowledged, even when the app is killed the moment the first acknowledgement arrives', async () => {
+    harness.simulator.latencyMs = 60_000 // nothing is downloaded before the kill: only the queue can keep them
+    const mp3 = toneAudio(40, 1).mp3()
+    const events = Array.from({ length: 20 }, () => {
+      const file = harness.simulator.recordings.add(mp3, 'audio/mpeg')
+      const recordingUuid = randomUUID()
+      const body = JSON.stringify({
+        start_time: new Date().toISOString(),
+        recording_url: `${harness.simulator.url}/v1/files/${file.id}`,
+        size: mp3.length,
+        recording_uuid: recordingUuid,
+        conversation_uuid: `CON-${randomUUID()}`,
+        timestamp: new Date().toISOString()
+      })
+      return { recordingUuid, body }
+    })
+    const acknowledged: string[] = []
+    let killed: Promise<void> | undefined
+    await Promise.allSettled(
+      events.map(async ({ recordingUuid, body }) => {
+        const response = await harness.post('/recording', body, signCallback(harness.simulator.account, body))
+        if (response.status !== 204) return
+        acknowledged.push(recordingUuid)
+        // SIGKILL in the same turn as the first acknowledgement: the others are cut wherever they are.
+        killed ??= harness.app.kill()
+      })
+    )
+    assert.ok(killed, 'at least one event was acknowledged')
+    await killed
+    harness.simulator.latencyMs = 0
+    await harness.startApp()
+    const landed = async (): Promise<string[]> => (await harness.entries()).map((e) => e.path)
+    await waitFor(async () => {
+      const paths = await landed()
+      return acknowledged.every((uuid) => paths.some((p) => p.endsWith(`/${uuid}.mp3`)))
+    }, `all ${acknowledged.length} acknowledged recordings land after the restart`, 30_000)
+    const paths = await landed()
+    for (const uuid of acknowledged) assert.equal(paths.filter((p) => p.endsWith(`/${uuid}.mp3`)).length, 1, `recording ${uuid} exactly once`)
+  })
+
   it('writes its webhook URLs into the Vonage application through the Applications API', async () => {
     await harness.app.call('saveSettings', { publicUrl: 'https://journal.example.org/' })
     try {
