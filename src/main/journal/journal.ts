@@ -99,7 +99,7 @@ interface JournalEvents {
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private readonly writes = new SerialQueue()
-  /** The current version's list; `blockOffsets` lets a peer's journal refresh just its block counts. */
+  /** A peer's journal's list at the current version; `blockOffsets` lets it refresh just its block counts. */
   private listCache: { version: number; entries: EntryDto[]; blockOffsets: Map<string, number> } | null = null
   /** The walk of the index in progress, shared by everyone who asks for the same version meanwhile. */
   private listing: { version: number; done: Promise<{ entries: EntryDto[]; blockOffsets: Map<string, number> }> } | null = null

@@ -67,8 +67,9 @@ export class OwnEntryList {
 
   /** A write still waiting is done now (the file is small; the next start is quick with it); no more after. */
   async close(): Promise<void> {
-    await this.flush()
+    // First, so a list made meanwhile schedules nothing that would write after the journal left (and its file was deleted).
     this.closed = true
+    await this.flush()
   }
 
   private get current(): boolean {
