@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const listed = await journal.listEntries()
     const cold = performance.now() - started
     if (listed.length !== LISTED) throw new Error(`expected ${LISTED} entries, listed ${listed.length}`)
-    // After each change the list is read again (a rename moves the version, so no cache helps).
+    // After each change the list catches up (a rename moves the version; my own journal's list reads the diff).
     const afterChange: number[] = []
     for (let run = 0; run < RUNS; run++) {
       await journal.renameEntry(listed[run]!.path, `renamed ${run}`)

@@ -2,7 +2,8 @@
  * `npm run bench:search`: the search of a 10,000-entry journal whose entries each have a
  * ~200-word transcript (made-up speech with a Zipf-shaped vocabulary, bench/search-corpus.ts),
  * written straight into the drive as bench:journal does.
- *   1. listing the 10,000 entries with their transcripts (hasTranscript, first sentence), cold;
+ *   1. listing the 10,000 entries with their transcripts (hasTranscript, first sentence), cold
+ *      after a restart, without and with transcripts: walking the index, and from the list's file;
  *   2. building the index: time, and memory (heap and RSS growth, after garbage collection);
  *   3. 200 varied queries (single words common to rare, prefixes as typed, two words, no match):
  *      median and p95 per query, in one run. Target (issue 13): median < 20 ms, p95 < 50 ms;
@@ -13,7 +14,8 @@
  *      file and catching up: time, heap and RSS growth, and the process's peak RSS over its start.
  */
 import { execFile } from 'node:child_process'
-import { stat } from 'node:fs/promises'
+import { strict as assert } from 'node:assert'
+import { rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { performance } from 'node:perf_hooks'
@@ -107,28 +109,41 @@ async function main(): Promise<void> {
       paths.push(path)
     }
     // 1. Listing, cold, before and after every entry has a transcript: transcripts lie in the same
-    // folders, so the walk meets them; only their records' metadata is read, never a file.
-    const listCold = async (): Promise<{ ms: number; entries: Awaited<ReturnType<typeof journal.listEntries>> }> => {
+    // folders, so the walk meets them; only their records' metadata is read, never a file. Each
+    // both ways: walking the index (no entry-list file), and reading the list's file (written when
+    // the previous run's journal closed) and catching up from it.
+    const listCold = async (from: 'walk' | 'file'): Promise<{ ms: number; entries: Awaited<ReturnType<typeof journal.listEntries>> }> => {
       await store.close()
+      if (from === 'walk') await rm(join(dir, 'entry-lists', `${journal.id}.ndjson`), { force: true })
       store = await JournalStore.open(dir)
       journal = await store.openOwn()
       const began = performance.now()
       const entries = await journal.listEntries()
-      return { ms: performance.now() - began, entries }
+      const took = performance.now() - began
+      if (journal.listStartedFrom !== from) throw new Error(`the list started from ${String(journal.listStartedFrom)}, not ${from}`)
+      return { ms: took, entries }
     }
-    const withoutTranscripts = await listCold()
+    const listBothWays = async (): Promise<{ walked: number; read: number; entries: Awaited<ReturnType<typeof journal.listEntries>> }> => {
+      const walked = await listCold('walk')
+      const read = await listCold('file')
+      assert.deepEqual(read.entries, walked.entries, 'the list read from its file differs from the walk')
+      return { walked: walked.ms, read: read.ms, entries: walked.entries }
+    }
+    const withoutTranscripts = await listBothWays()
     for (const [i, path] of paths.entries()) {
       const transcript = transcriptOf(sentencesOf(WORDS_PER_TRANSCRIPT, () => words[rank()]!, rand))
       await journal.drive.put(transcriptPathOf(path), Buffer.from(JSON.stringify(transcript)), { metadata: transcriptFileMetadata(transcript, { mtime: i }) })
     }
     written = performance.now() - written
     console.log(`wrote ${ENTRIES} entries with ${WORDS_PER_TRANSCRIPT}-word transcripts (${words.length} distinct words) in ${(written / 1000).toFixed(1)} s`)
-    const withTranscripts = await listCold()
+    const withTranscripts = await listBothWays()
     const listed = withTranscripts.entries
     const described = listed.filter((entry) => entry.hasTranscript && entry.firstSentence).length
+    const listFile = (await stat(join(dir, 'entry-lists', `${journal.id}.ndjson`))).size
     console.log(
-      `list ${listed.length} entries, first after restart: ${ms(withoutTranscripts.ms)} without transcripts, ${ms(withTranscripts.ms)} with one beside every entry ` +
-        `(${described} shown by their first sentence; target < 1000 ms: ${verdict(withTranscripts.ms < 1000)}; ${machineLoad()})`
+      `list ${listed.length} entries, first after restart: ${ms(withoutTranscripts.walked)} walked, ${ms(withoutTranscripts.read)} from its file without transcripts; ` +
+        `${ms(withTranscripts.walked)} walked, ${ms(withTranscripts.read)} from its file with one beside every entry ` +
+        `(${described} shown by their first sentence; list file ${mb(listFile)}; target < 1000 ms: ${verdict(withTranscripts.read < 1000)}; ${machineLoad()})`
     )
     let started: number
 

@@ -130,7 +130,7 @@ export class AppServices extends EventEmitter<AppEvents> {
       stack.opened('imports', importer, (service) => service.shutdown())
       const swarm = stack.opened('swarm', new SwarmService(journals.corestore, options.bootstrap ?? settings.bootstrapNodes()), (service) => service.destroy())
       const keys = await JournalKeys.load(options.dataDir, options.secretSealer ?? null)
-      // Before the library, which deletes a journal's index file when the journal leaves it.
+      // Before the library, which deletes a journal's index file (and entry list) when the journal leaves it.
       const search = new SearchService({ dir: join(options.dataDir, 'search-indexes') })
       const library = stack.opened(
         'library',
@@ -139,7 +139,10 @@ export class AppServices extends EventEmitter<AppEvents> {
           journals,
           swarm,
           keys,
-          forgotten: (key) => search.forget(key),
+          forgotten: async (key) => {
+            await search.forget(key)
+            await journals.forgetKept(key)
+          },
           ...(options.firstJournal ? { firstJournal: options.firstJournal } : {})
         }),
         (service) => service.close()

@@ -5,6 +5,7 @@ import Hyperdrive from 'hyperdrive'
 import { decode as decodeKey, encode as encodeKey } from 'hypercore-id-encoding'
 import { ChangeClock } from './change-clock'
 import { Journal } from './journal'
+import { EntryListFiles } from './entry-list-file'
 import { logger } from '../app/logging'
 
 const log = logger('journal-store')
@@ -37,13 +38,15 @@ export class JournalStore {
 
   private constructor(
     private readonly store: Corestore,
-    private readonly clock: ChangeClock
+    private readonly clock: ChangeClock,
+    /** My own journals' entry lists, kept between runs (`entry-lists/`). */
+    private readonly lists: EntryListFiles
   ) {}
 
   static async open(dataDir: string): Promise<JournalStore> {
     const store = new Corestore(new CoreStorage(join(dataDir, 'corestore'), { writeBufferSize: MEMTABLE_BYTES }))
     await store.ready()
-    return new JournalStore(store, await ChangeClock.load(join(dataDir, 'change-times.json')))
+    return new JournalStore(store, await ChangeClock.load(join(dataDir, 'change-times.json')), new EntryListFiles(join(dataDir, 'entry-lists')))
   }
 
   get corestore(): Corestore {
@@ -86,6 +89,11 @@ export class JournalStore {
     await journal.close()
   }
 
+  /** Deletes what was kept of a journal that left the library (its entry list); call once it is released. */
+  forgetKept(journalId: string): Promise<void> {
+    return this.lists.remove(journalId)
+  }
+
   /**
    * Someone else's journal by key (z-base-32, hex or raw bytes); read-only unless it is ours. A
    * private one needs its read key (`encryptionKey`); without it, see BlindHost.
@@ -116,7 +124,7 @@ export class JournalStore {
       await drive.close()
       return existing
     }
-    const journal = new Journal(drive, this.clock)
+    const journal = new Journal(drive, this.clock, this.lists)
     this.journals.set(journal.id, journal)
     return journal
   }

@@ -11,10 +11,13 @@ import { copyFileIntoBlobs } from './blob-copy'
 import type { ByteRange } from './byte-range'
 import type { ChangeClock } from './change-clock'
 import { entryPath, entryPathsOfTranscript, entryStemOf, formatOfPath, isEntryPath, isTranscriptPath, transcriptPathOf } from './entry-path'
-import { correctedTranscript, parseTranscript, transcriptFileMetadata, type TranscriptFileMetadata } from './transcript-file'
+import { correctedTranscript, parseTranscript, transcriptFileMetadata } from './transcript-file'
+import { entryDtoOf, isCallId, listedEntries, readMetadata } from './entry-dto'
 import type { TranscriptSentenceDto } from '#shared/transcript-dto'
 import { decodeProvenance, encodeProvenance, PROVENANCE_PATH } from './provenance'
 import { SerialQueue } from './serial-queue'
+import type { EntryListFiles } from './entry-list-file'
+import { OwnEntryList } from './own-entry-list'
 import { logger } from '../app/logging'
 
 const log = logger('journal')
@@ -96,7 +99,7 @@ interface JournalEvents {
  */
 export class Journal extends EventEmitter<JournalEvents> {
   private readonly writes = new SerialQueue()
-  /** The current version's list; `blockOffsets` lets a peer's journal refresh just its block counts. */
+  /** A peer's journal's list at the current version; `blockOffsets` lets it refresh just its block counts. */
   private listCache: { version: number; entries: EntryDto[]; blockOffsets: Map<string, number> } | null = null
   /** The walk of the index in progress, shared by everyone who asks for the same version meanwhile. */
   private listing: { version: number; done: Promise<{ entries: EntryDto[]; blockOffsets: Map<string, number> }> } | null = null
@@ -105,11 +108,17 @@ export class Journal extends EventEmitter<JournalEvents> {
   private closed = false
   private hold: WriteHold | null = null
 
+  /** My own journal's list, caught up from the diff and kept between runs; null for a peer's journal. */
+  private readonly ownList: OwnEntryList | null
+
   constructor(
     readonly drive: Hyperdrive,
-    private readonly clock: ChangeClock
+    private readonly clock: ChangeClock,
+    /** Where my own journals' lists are kept between runs; none: walked at every start. */
+    lists: EntryListFiles | null = null
   ) {
     super()
+    this.ownList = drive.writable ? new OwnEntryList(drive, lists) : null
     const onChange = (): void => {
       this.clock.touch(this.id)
       this.emit('change')
@@ -180,10 +189,9 @@ export class Journal extends EventEmitter<JournalEvents> {
   /** Entries newest first, at the current version or at an older one (read-only). */
   async listEntries(version?: number): Promise<EntryDto[]> {
     if (version !== undefined) return this.atVersion(version, async (snapshot) => (await this.readEntries(snapshot)).entries)
+    if (this.ownList) return this.drive.core.length === 0 ? [] : this.ownList.list()
     const current = this.drive.version
     const cached = this.listCache?.version === current ? this.listCache : null
-    // Own journals hold every block, so a version's list never changes.
-    if (cached && this.writable) return cached.entries
     // A peer's journal at the same version has the same entries; only their blocks fill in, and
     // counting those is cheap next to walking the index again (the window asks while seeding).
     if (cached) {
@@ -575,8 +583,20 @@ export class Journal extends EventEmitter<JournalEvents> {
     this.listing = null
   }
 
+  /** How my own journal's list started in this run (its file, or a walk); null before the first list or for a peer's journal. */
+  get listStartedFrom(): 'file' | 'walk' | null {
+    return this.ownList?.startedFrom ?? null
+  }
+
+  /** Writes my own journal's list to its file now if a write is waiting (tests, the bench). */
+  async flushEntryList(): Promise<void> {
+    await this.ownList?.flush()
+  }
+
   async close(): Promise<void> {
     this.closed = true
+    // Before the drive: the list's last write needs nothing of it, and must not be cut off by the app ending.
+    await this.ownList?.close()
     await this.clock.flush()
     await this.drive.close()
   }
@@ -647,25 +667,17 @@ export class Journal extends EventEmitter<JournalEvents> {
     const blockOffsets = new Map<string, number>()
     // Transcripts lie in the same folders and come in the same walk: their records' metadata
     // says enough (that there is one, its first sentence) without reading a single file.
-    const transcripts = new Map<string, Partial<TranscriptFileMetadata>>()
+    const transcripts = new Map<string, unknown>()
     for await (const entry of drive.list(RECORDINGS, { recursive: true, ...this.readOptions })) {
       if (isTranscriptPath(entry.key)) {
-        transcripts.set(entryStemOf(entry.key), (entry.value.metadata ?? {}) as Partial<TranscriptFileMetadata>)
+        transcripts.set(entryStemOf(entry.key), entry.value.metadata ?? {})
         continue
       }
       if (!isEntryPath(entry.key) || !entry.value.blob) continue
       entries.push(await this.toDto(entry, drive === this.drive))
       blockOffsets.set(entry.key, entry.value.blob.blockOffset)
     }
-    if (transcripts.size > 0) {
-      for (const [index, entry] of entries.entries()) {
-        const transcript = transcripts.get(entryStemOf(entry.path))
-        if (!transcript) continue
-        const firstSentence = typeof transcript.firstSentence === 'string' && transcript.firstSentence ? transcript.firstSentence : undefined
-        entries[index] = { ...entry, hasTranscript: true, ...(firstSentence ? { firstSentence } : {}) }
-      }
-    }
-    return { entries: entries.sort((a, b) => b.mtime - a.mtime || (a.path < b.path ? 1 : -1)), blockOffsets }
+    return { entries: listedEntries(entries, transcripts), blockOffsets }
   }
 
   /**
@@ -676,15 +688,7 @@ export class Journal extends EventEmitter<JournalEvents> {
     const blob = entry.value.blob
     const blocksTotal = blob?.blockLength ?? 0
     const allHeld = !blob || (this.writable && current)
-    const { call, ...metadata } = readMetadata(entry)
-    return {
-      path: entry.key,
-      ...metadata,
-      ...(call ? { callId: call } : {}),
-      size: blob?.byteLength ?? 0,
-      blocksTotal,
-      blocksDownloaded: allHeld ? blocksTotal : await this.countLocalBlocks(blob.blockOffset, blocksTotal)
-    }
+    return entryDtoOf(entry, allHeld ? blocksTotal : await this.countLocalBlocks(blob.blockOffset, blocksTotal))
   }
 
   private async holdsBlob(blob: BlobPointer): Promise<boolean> {
@@ -709,29 +713,4 @@ export class Journal extends EventEmitter<JournalEvents> {
     if (!this.writable) throw new JournalError('read-only', 'This journal belongs to someone else: it can be read, not changed.')
     if (this.hold) throw new JournalError('read-only', this.hold.reason)
   }
-}
-
-/** Metadata as written by any version of the app (or a peer's), with safe defaults. */
-function readMetadata(entry: DriveEntry): EntryMetadata {
-  const raw = (entry.value.metadata ?? {}) as Partial<EntryMetadata>
-  return {
-    mtime: typeof raw.mtime === 'number' ? raw.mtime : 0,
-    durationMs: typeof raw.durationMs === 'number' ? raw.durationMs : 0,
-    format: raw.format ?? formatOfPath(entry.key),
-    source: raw.source ?? 'import',
-    ...(typeof raw.title === 'string' && raw.title ? { title: raw.title } : {}),
-    ...(raw.partial === true ? { partial: true } : {}),
-    ...(isCollectedFrom(raw.collectedFrom) ? { collectedFrom: { key: raw.collectedFrom.key, path: raw.collectedFrom.path } } : {}),
-    ...(isCallId(raw.call) ? { call: raw.call } : {})
-  }
-}
-
-/** A call id as the app writes it; anything else a peer wrote is ignored rather than shown. */
-function isCallId(value: unknown): value is string {
-  return typeof value === 'string' && /^[0-9a-z]{8,64}$/.test(value)
-}
-
-function isCollectedFrom(value: unknown): value is CollectedFrom {
-  const from = value as Partial<CollectedFrom> | null | undefined
-  return typeof from?.key === 'string' && typeof from.path === 'string'
 }

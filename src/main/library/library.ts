@@ -62,7 +62,7 @@ export class Library extends EventEmitter<LibraryEvents> {
     private readonly keys: JournalKeys,
     ledger: CollectLedger,
     dataDir: string,
-    /** What else goes when a journal leaves the library (its search index file). */
+    /** What else goes when a journal leaves the library (its search index file, its entry list). */
     private readonly forgotten: (key: string) => Promise<void> = async () => {}
   ) {
     super()

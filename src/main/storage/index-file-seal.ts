@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, type CipherGCM, type DecipherGCM } from 'node:crypto'
 
 /**
- * Why the index file of a private journal is sealed, and not just 0600: it holds the words of the
+ * Why a private journal's files kept between runs (its search index, its entry list: see
+ * journal-cache-file.ts) are sealed. Said of the search index, it holds for the list's titles and
+ * first sentences alike. Why the index file of a private journal is sealed, and not just 0600: it holds the words of the
  * journal's transcripts in the clear, and the data directory holds no other lasting plain copy of
  * them. The Corestore keeps only Hypercore's encrypted blocks (a private journal's blocks are
  * encrypted before they are stored, and decrypted on each read); the read key is in
@@ -17,7 +19,11 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, type CipherG
 const ALGORITHM = 'aes-256-gcm'
 export const IV_BYTES = 12
 export const TAG_BYTES = 16
-/** A key of its own, so the read key itself never encrypts anything but the journal's blocks. */
+/**
+ * A key of its own, so the read key itself never encrypts anything but the journal's blocks. One
+ * key for every kind of file: the file's kind is in its header, authenticated with the rest, so
+ * one kind is never taken for another. The name stays as it was so existing files still open.
+ */
 const PURPOSE = 'voice-journal/search-index/1'
 
 function indexKeyOf(readKey: Buffer): Buffer {
